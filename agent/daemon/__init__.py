@@ -1,0 +1,1 @@
+"""The daemon: supervision, systemd integration, provisioning, OTA model updates."""

@@ -1,0 +1,1 @@
+"""Grounded answers for shoppers: catalog, retrieval, checking, HTTP API and page."""

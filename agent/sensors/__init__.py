@@ -1,0 +1,1 @@
+"""Sensors through gpiozero, stock per product, restock alerts."""

@@ -1,0 +1,1 @@
+"""Cloud sync over MQTT with a durable outbox."""

@@ -1,0 +1,1 @@
+"""Link to the vending controller's microcontroller, audit data and safe flashing."""
