@@ -67,12 +67,51 @@ class CommandRegistry:
         return handler(args)
 
 
+class Activity:
+    """Counts work in flight (a shopper question, a vend, a flash).
+
+    An OTA model swap or a graceful shutdown waits for ``idle()`` so a shopper
+    never loses the answer being written and a vend is never cut in half.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active: dict[str, int] = {}
+
+    def busy(self, what: str):
+        activity = self
+
+        class _Busy:
+            def __enter__(self_inner):
+                with activity._cond:
+                    activity._active[what] = activity._active.get(what, 0) + 1
+
+            def __exit__(self_inner, *exc):
+                with activity._cond:
+                    activity._active[what] -= 1
+                    if not activity._active[what]:
+                        del activity._active[what]
+                    activity._cond.notify_all()
+
+        return _Busy()
+
+    def in_flight(self) -> dict[str, int]:
+        with self._cond:
+            return dict(self._active)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Real-time wait (seconds) until nothing is in flight; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._active, timeout)
+
+
 @dataclass
 class AgentContext:
     config: Config = field(default_factory=lambda: load_config(None))
     clock: Clock = field(default_factory=SystemClock)
     bus: EventBus = field(default_factory=EventBus)
     commands: CommandRegistry = field(default_factory=CommandRegistry)
+    activity: Activity = field(default_factory=Activity)
     # Returns the shared, loaded language model (agent.llm) or None when it is unavailable.
     model: Callable[[], Any] = lambda: None
     # Small shared read-only views other components may expose (e.g. "stock": callable).

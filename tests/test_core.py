@@ -89,3 +89,28 @@ def test_logs_redact_secrets():
     logging.getLogger("t").info("connecting with hunter2-broker-pass", extra=fields(pw="hunter2-broker-pass", host="h"))
     out = buf.getvalue()
     assert "hunter2" not in out and "***" in out and "host=h" in out
+
+
+def test_activity_waits_for_work_in_flight():
+    import threading
+
+    from agent.component import Activity
+
+    a = Activity()
+    assert a.wait_idle(0)
+    started = threading.Event()
+    release = threading.Event()
+
+    def work():
+        with a.busy("ask"):
+            started.set()
+            release.wait(5)
+
+    t = threading.Thread(target=work)
+    t.start()
+    started.wait(5)
+    assert a.in_flight() == {"ask": 1}
+    assert not a.wait_idle(0.05)
+    release.set()
+    assert a.wait_idle(5)
+    t.join()
