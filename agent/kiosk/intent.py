@@ -1,0 +1,102 @@
+"""What kind of question the shopper asked.
+
+Rules, not the model: they are instant, they cannot be talked out of their
+job by the shopper's text, and an injection attempt is recognised before any
+of that text gets near a prompt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.kiosk.text import fold
+
+LOCATION, PRICE, STOCK, AVAILABILITY, DIETARY = "location", "price", "stock", "availability", "dietary"
+
+_INJECTION = re.compile(r"""
+  \b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|instructions|rules|prompt|above|previous|guidelines|directions)\b
+| \b(system|hidden|initial|original)\s+(prompt|message|instruction|instructions)\b
+| \byou\s+are\s+now\b | \bact\s+as\b | \bpretend\s+(to\s+be|you)\b | \bjailbreak | \bdeveloper\s+mode\b | \bdan\s+mode\b
+| \b(reveal|print|show|tell|repeat|leak|dump)\b.{0,30}\b(prompt|instructions|config|configuration|password|passwords|secret|secrets|api\s*key|token|credentials)\b
+| \b(password|passcode|api\s*key|private\s+key|secret\s+key|credentials|ssh|root\s+access|admin\s+(mode|access|panel))\b
+| \b(open|unlock|dispense|vend)\b.{0,30}\b(door|machine|slot|lock|drawer|everything|for\s+free|free\s+item|free\s+items)\b
+| \b(set|change|update|make)\b.{0,30}\b(price|prices|stock)\b.{0,20}\b(to|=)\b
+| \b(reboot|shutdown|shut\s+down|restart|factory\s+reset|flash|firmware|sudo|rm\s+-rf|exec|eval)\b
+| <\s*/?\s*(script|system|im_start|\|)|\[\s*(inst|system)\s*\]|\{\{|\}\}
+| \bnew\s+instructions?\b | \bfrom\s+now\s+on\b | \brespond\s+only\s+with\b | \bsay\s+that\b.{0,40}\bcosts?\b
+""", re.X)
+
+_ABUSE = re.compile(r"\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|cunt\w*|dickhead\w*|idiot\w*|stupid|moron\w*|dumb|useless|crap|hate\s+you|kill\s+you|shut\s+up)\b")
+_GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|good\s+(morning|afternoon|evening)|thanks|thank\s+you|cheers|bye|goodbye)(\s+(there|you|so\s+much|a\s+lot))?\W*$")
+_LOCATION = re.compile(r"\b(where|which\s+aisle|what\s+aisle|which\s+fridge|what\s+fridge|locat\w*|find|aisle|section|shelf|direction|way\s+to)\b")
+_PRICE = re.compile(r"\b(how\s+much|price\w*|cost\w*|expensive|cheap\w*|pay\s+for)\b|[$€£]")
+_STOCK = re.compile(r"\b(in\s+stock|out\s+of\s+stock|stock|any\s+left|sold\s+out|how\s+many|left|available|availability|run\s+out|restock\w*)\b")
+_AVAIL = re.compile(r"\b(do|does|did)\s+(you|u|the\s+store|this\s+store|ya)\s+(have|sell|carry|stock|got|do|offer)|\b(have|got)\s+(you\s+)?any\b|\bis\s+there\b|\bare\s+there\b|\bcan\s+i\s+(get|buy)\b|\bdo\s+you\s+guys\s+(have|sell)\b|\bi\s+(need|want|am\s+looking\s+for|m\s+looking\s+for)\b|\blooking\s+for\b|\bselling\b")
+
+# Constraint name -> (tag that says yes, tag that says no) for dietary questions.
+DIETARY_TAGS: dict[str, tuple[str, str | None]] = {
+    "vegan": ("vegan", None),
+    "vegetarian": ("vegetarian", None),
+    "gluten-free": ("gluten-free", "contains-gluten"),
+    "dairy-free": ("dairy-free", "contains-dairy"),
+    "nut-free": ("nut-free", "contains-nuts"),
+    "egg-free": ("egg-free", "contains-egg"),
+    "contains-nuts": ("contains-nuts", "nut-free"),
+    "contains-gluten": ("contains-gluten", "gluten-free"),
+    "contains-dairy": ("contains-dairy", "dairy-free"),
+    "contains-egg": ("contains-egg", "egg-free"),
+}
+
+_DIETARY = [
+    ("gluten-free", re.compile(r"\b(gluten[\s-]*free|no\s+gluten|without\s+gluten|coeliac|celiac)\b")),
+    ("dairy-free", re.compile(r"\b(dairy[\s-]*free|lactose[\s-]*free|no\s+dairy|without\s+dairy|lactose\s+intoleran\w*|non[\s-]*dairy)\b")),
+    ("nut-free", re.compile(r"\b(nut[\s-]*free|no\s+nuts|without\s+nuts|nut\s+allerg\w*|peanut\s+allerg\w*|allergic\s+to\s+(pea)?nuts)\b")),
+    ("egg-free", re.compile(r"\b(egg[\s-]*free|no\s+eggs?|without\s+eggs?|egg\s+allerg\w*|allergic\s+to\s+eggs?)\b")),
+    ("vegan", re.compile(r"\b(vegan|plant[\s-]*based)\b")),
+    ("vegetarian", re.compile(r"\b(vegetarian|veggie)\b")),
+    ("contains-nuts", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?(pea)?nuts?\b|\b(pea)?nuts?\s+in\s+(it|them)\b")),
+    ("contains-gluten", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?(gluten|wheat)\b")),
+    ("contains-dairy", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?(dairy|lactose|milk)\b")),
+    ("contains-egg", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?eggs?\b")),
+]
+
+
+@dataclass
+class Intent:
+    kinds: set[str] = field(default_factory=set)
+    dietary: list[str] = field(default_factory=list)
+    injection: bool = False
+    abusive: bool = False
+    greeting: bool = False
+    text: str = ""
+
+
+def classify(question: str) -> Intent:
+    t = " ".join(fold(question).split())
+    it = Intent(text=t)
+    if _INJECTION.search(t):
+        it.injection = True
+        return it
+    if _ABUSE.search(t):
+        it.abusive = True
+        return it
+    if _GREETING.match(t):
+        it.greeting = True
+        return it
+    for name, rx in _DIETARY:
+        if rx.search(t) and name not in it.dietary:
+            covered = any(d != name and DIETARY_TAGS[d][1] == DIETARY_TAGS[name][0] for d in it.dietary)
+            if not covered:
+                it.dietary.append(name)
+    if it.dietary:
+        it.kinds.add(DIETARY)
+    if _LOCATION.search(t):
+        it.kinds.add(LOCATION)
+    if _PRICE.search(t):
+        it.kinds.add(PRICE)
+    if _STOCK.search(t):
+        it.kinds.add(STOCK)
+    if _AVAIL.search(t):
+        it.kinds.add(AVAILABILITY)
+    return it

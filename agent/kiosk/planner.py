@@ -1,0 +1,177 @@
+"""From a question to the facts an answer may use and a correct template answer.
+
+The plan is decided by rules and retrieval alone; the model (if any) only
+rephrases it. Everything the answer may state is in ``Plan.products`` and
+``Plan.faq``, which is what the checker holds each sentence against.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.kiosk import templates as T
+from agent.kiosk.catalog import FaqEntry, Product
+from agent.kiosk.intent import _DIETARY, AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify
+from agent.kiosk.retrieval import Index
+from agent.kiosk.text import STOPWORDS, fold, stem
+
+_QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
+
+
+@dataclass
+class Plan:
+    kind: str  # product | dietary_list | faq | not_carried | off_topic | injection | abusive | greeting | empty
+    intent: Intent
+    products: list[Product] = field(default_factory=list)
+    faq: FaqEntry | None = None
+    sentences: list[str] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)  # strings the final answer must contain
+    asked: str = ""
+
+    @property
+    def sources(self) -> list[str]:
+        out = [p.sku for p in self.products]
+        if self.faq is not None:
+            out.append(f"faq:{self.faq.row}")
+        return out
+
+    @property
+    def model_may_phrase(self) -> bool:
+        return self.kind == "product" and bool(self.products)
+
+
+def _object_words(text: str) -> str:
+    """The words naming what the shopper asked about, as typed (for 'we don't carry X')."""
+    kept = []
+    for w in re.split(r"[^a-z0-9%'-]+", text):
+        w = w.strip("'-")
+        if w and stem(w) not in STOPWORDS and not re.fullmatch(r"[a-z]", w):
+            kept.append(w)
+    return " ".join(kept[:6])
+
+
+def plan(question: str, index: Index, currency: str = "$") -> Plan:
+    it = classify(question)
+    if not it.text.strip(" ?!.,"):
+        return Plan("empty", it, sentences=[T.EMPTY])
+    if it.injection:
+        return Plan("injection", it, sentences=[T.INJECTION])
+    if it.abusive:
+        return Plan("abusive", it, sentences=[T.ABUSIVE])
+    if it.greeting:
+        return Plan("greeting", it, sentences=[T.GREETING])
+
+    # Dietary phrases are constraints, not part of the product's name.
+    text = it.text
+    for _, rx in _DIETARY:
+        text = rx.sub(" ", text)
+    q = index.query(text)
+    asked = _object_words(text)
+    matches = index.products(q)
+    faqs = index.faq(q)
+    best_faq = faqs[0] if faqs else None
+    product_first = bool(it.kinds & {PRICE, STOCK, DIETARY})
+
+    full = [m for m in matches if m.coverage >= 0.999]
+    faq_full = best_faq is not None and best_faq.coverage >= 0.999
+    use_faq = faq_full and (not full or (not product_first and best_faq.specificity > full[0].specificity))
+    if use_faq:
+        assert best_faq is not None
+        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
+
+    if DIETARY in it.kinds and it.dietary:
+        return _plan_dietary(it, index, q, full, asked, currency)
+
+    if full:
+        top = full[0]
+        chosen = [m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9 and m.specificity >= top.specificity - 0.34][:3]
+        return _plan_product(it, chosen, asked, currency)
+
+    if not q.terms:
+        if it.kinds:
+            return Plan("not_carried", it, sentences=["Which product are you looking for? Please type its name."], asked=asked)
+        return Plan("off_topic", it, sentences=[T.OFF_TOPIC])
+    partial = [m.product for m in matches if m.coverage >= 0.5 and m.name_coverage > 0][:2]
+    shopping = bool(it.kinds) or (len(q.terms) <= 3 and not _QUESTION_WORDS.search(it.text))
+    if not shopping and not partial:
+        return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
+    sentences = [T.not_carried(asked)]
+    if partial:
+        sentences.append(T.alternatives(partial, currency))
+    return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
+
+
+def _plan_product(it: Intent, products: list[Product], asked: str, currency: str) -> Plan:
+    s: list[str] = []
+    req: list[str] = []
+    kinds = it.kinds
+    if LOCATION in kinds:
+        s += T.location(products)
+        req += [p.location for p in products]
+    if PRICE in kinds:
+        s += T.price(products, currency)
+        req += [T.money(p.price, currency) for p in products]
+    if STOCK in kinds:
+        s += T.stock(products)
+        req += [str(p.stock) if p.stock else "out of stock" for p in products if p.stock is not None]
+    if not s:
+        s += T.availability(products, currency)
+        req += [p.location for p in products if p.stock != 0]
+    if STOCK not in kinds:
+        notes = [n for n in T.out_of_stock_notes(products) if not any("out of stock" in x and n.split(" is out")[0] in x for x in s)]
+        s += notes
+        req += ["out of stock" for p in products if p.stock == 0]
+    return Plan("product", it, products=products, sentences=s, required=req, asked=asked)
+
+
+def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) -> Plan:
+    constraint = it.dietary[0]
+    if full:
+        top = full[0]
+        cands = [m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9]
+        if len(cands) == 1 or top.specificity >= 0.99 or top.name_coverage < 1:
+            p = cands[0] if len(cands) == 1 or top.specificity >= 0.99 else None
+            if p is not None:
+                sentence, _ = T.dietary(p, constraint)
+                s = [sentence] + _extras(it, [p], currency)
+                return Plan("product", it, products=[p], sentences=s, required=[], asked=asked)
+        # Several products match ("bread"): list those that meet the constraint.
+        yes_tag = constraint if not constraint.startswith("contains-") else constraint
+        ok = [p for p in cands if yes_tag in p.tags][:3]
+        if ok:
+            return Plan("dietary_list", it, products=ok, sentences=T.dietary_list(ok, constraint, currency), asked=asked)
+        names = [p for p in cands][:3]
+        sents = [T.dietary(p, constraint)[0] for p in names]
+        return Plan("product", it, products=names, sentences=sents, asked=asked)
+    if q.terms and not any(m for m in index.by_tag(constraint, q.terms)):
+        # Asked about a kind of product we do not have at all, or none with that label.
+        any_match = index.by_tag(constraint, q.terms)
+        if not any_match:
+            matches = index.products(q)
+            if not matches or matches[0].coverage < 0.999:
+                return Plan("not_carried", it, sentences=[T.not_carried(asked or "that")], asked=asked)
+            return Plan("dietary_list", it, sentences=T.dietary_list([], constraint, currency), asked=asked)
+    items = index.by_tag(constraint, q.terms)[:3]
+    return Plan("dietary_list", it, products=items, sentences=T.dietary_list(items, constraint, currency), asked=asked)
+
+
+def _extras(it: Intent, products: list[Product], currency: str) -> list[str]:
+    """What else a dietary question asked for ("do you have vegan X, where?")."""
+    s: list[str] = []
+    if LOCATION in it.kinds or AVAILABILITY in it.kinds:
+        s += T.location(products)
+    if PRICE in it.kinds:
+        s += T.price(products, currency)
+    return s + T.out_of_stock_notes(products)
+
+
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT_END.split(text.strip()) if s.strip()]
+
+
+def fold_contains(haystack: str, needle: str) -> bool:
+    return fold(needle) in fold(haystack)

@@ -1,0 +1,192 @@
+"""Finding the products and FAQ rows a question is about.
+
+SQLite FTS5 with BM25 proposes candidates; the final choice is made on
+*coverage*: how many of the shopper's words (each with its spelling fixes and
+everyday synonyms) a product really has. Coverage is what lets the kiosk say
+"we don't carry soy milk" instead of answering about oat milk as if it were
+the same thing.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import sqlite3
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from agent.kiosk.catalog import Catalog, FaqEntry, Product
+from agent.kiosk.text import STOPWORDS, content_words, words
+
+
+@lru_cache(maxsize=1)
+def default_synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    text = resources.files("agent.kiosk.data").joinpath("synonyms.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    out = [(tuple(words(r["phrase"])), tuple(" ".join(words(m)) for m in r["means"].split(";") if words(m)))
+           for r in rows if r.get("phrase") and r.get("means")]
+    return tuple(sorted(out, key=lambda pm: -len(pm[0])))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word the shopper used, with the spellings that count as it."""
+
+    word: str
+    alternatives: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    product: Product
+    coverage: float
+    name_coverage: float
+    bm25: float
+    specificity: float  # share of the product name's words the shopper used
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    entry: FaqEntry
+    coverage: float
+    specificity: float  # share of the FAQ question's own words the shopper used
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[Term, ...]
+    text: str  # the shopper's object words as typed (normalised), for "we don't carry X"
+
+
+def _doc_words(p: Product) -> tuple[set[str], set[str]]:
+    name = set(words(p.name)) | set(words(p.brand))
+    allw = name | set(words(p.category)) | set(words(p.description))
+    return name, allw
+
+
+def _word_in(w: str, doc: set[str]) -> bool:
+    return w in doc or (len(w) >= 4 and any(d.startswith(w) for d in doc))
+
+
+def _covers(alts: frozenset[str], doc: set[str]) -> bool:
+    """An alternative may be a phrase ("usb c charging cable"): all its words must be there."""
+    return any(all(_word_in(w, doc) for w in a.split()) for a in alts)
+
+
+class Index:
+    """Built once per catalog version; read by many request threads."""
+
+    def __init__(self, catalog: Catalog, synonyms=None) -> None:
+        self.catalog = catalog
+        self.synonyms = default_synonyms() if synonyms is None else synonyms
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute("CREATE VIRTUAL TABLE products USING fts5(sku UNINDEXED, name, brand, category, body, tokenize='unicode61')")
+        self._db.execute("CREATE VIRTUAL TABLE faq USING fts5(row UNINDEXED, question, answer, tokenize='unicode61')")
+        self._docs: dict[str, tuple[set[str], set[str]]] = {}
+        vocab: set[str] = set()
+        for p in catalog.products.values():
+            name, allw = _doc_words(p)
+            self._docs[p.sku] = (name, allw)
+            vocab |= allw
+            self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
+                             (p.sku, " ".join(words(p.name)), " ".join(words(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
+        self._faq: dict[int, FaqEntry] = {}
+        self._faq_words: dict[int, tuple[set[str], set[str]]] = {}
+        for f in catalog.faq:
+            self._faq[f.row] = f
+            qw, aw = set(words(f.question)), set(words(f.answer))
+            self._faq_words[f.row] = (qw, aw)
+            vocab |= qw | aw
+            self._db.execute("INSERT INTO faq VALUES (?,?,?)", (f.row, " ".join(words(f.question)), " ".join(words(f.answer))))
+        for _, means in self.synonyms:
+            vocab |= {w for m in means for w in m.split()}
+        self.vocab = sorted(w for w in vocab if len(w) > 2 and not w.isdigit())
+        self._vocab_set = set(self.vocab)
+
+    # -- query understanding -------------------------------------------------
+    def query(self, text: str) -> Query:
+        toks = words(text)
+        kept = [t for t in toks if t not in STOPWORDS and len(t) > 1]
+        terms: list[Term] = []
+        for t in kept:
+            alts = {t}
+            if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
+                alts |= set(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.8))
+            terms.append(Term(t, frozenset(alts)))
+        # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
+        fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
+        used: set[int] = set()
+        for phrase, means in self.synonyms:
+            n = len(phrase)
+            for i in range(len(terms) - n + 1):
+                if any(j in used for j in range(i, i + n)):
+                    continue
+                if all(phrase[k] in fixed[i + k] for k in range(n)):
+                    merged = set(means) | {" ".join(phrase)}
+                    # the phrase becomes one term: "phone charger" is one thing
+                    terms[i] = Term(" ".join(phrase), frozenset(merged))
+                    for j in range(i + 1, i + n):
+                        terms[j] = Term("", frozenset())
+                    used.update(range(i, i + n))
+        terms = [t for t in terms if t.word]
+        return Query(tuple(terms), " ".join(content_words(text)))
+
+    # -- search ----------------------------------------------------------------
+    def _fts(self, table: str, key: str, q: Query, limit: int) -> dict[str, float]:
+        toks = sorted({w for t in q.terms for a in t.alternatives for w in a.split() if w.isalnum()})
+        if not toks:
+            return {}
+        expr = " OR ".join(f'"{a}"*' if len(a) >= 4 else f'"{a}"' for a in toks)
+        with self._lock:
+            rows = self._db.execute(f"SELECT {key}, bm25({table}) FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table}) LIMIT ?", (expr, limit)).fetchall()
+        return {str(k): float(s) for k, s in rows}
+
+    def products(self, q: Query, limit: int = 8) -> list[Match]:
+        """Candidates best first; coverage 1.0 means every word the shopper used matched."""
+        if not q.terms:
+            return []
+        cands = self._fts("products", "sku", q, 40)
+        out = []
+        for sku, score in cands.items():
+            p = self.catalog.product(sku)
+            if p is None:
+                continue
+            name, allw = self._docs[sku]
+            hit = sum(_covers(t.alternatives, allw) for t in q.terms)
+            hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
+            used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
+            own = [w for w in words(p.name) if w not in STOPWORDS and not any(c.isdigit() for c in w)]
+            spec = sum(_covers(frozenset({w}), used) for w in own) / max(1, len(own))
+            out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec))
+        out.sort(key=lambda m: (-m.coverage, -m.name_coverage, -m.specificity, m.bm25))
+        return out[:limit]
+
+    def faq(self, q: Query, limit: int = 3) -> list[FaqMatch]:
+        if not q.terms:
+            return []
+        cands = self._fts("faq", "row", q, 10)
+        out = []
+        for row, _score in cands.items():
+            qw, aw = self._faq_words[int(row)]
+            hit = sum(_covers(t.alternatives, qw | aw) for t in q.terms)
+            qc = {w for w in qw if w not in STOPWORDS}
+            spec = sum(_covers(frozenset({w}), {a for t in q.terms for alt in t.alternatives for a in alt.split()}) for w in qc) / max(1, len(qc))
+            out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec))
+        out.sort(key=lambda m: (-m.coverage, -m.specificity))
+        return out[:limit]
+
+    def by_tag(self, tag: str, category_terms: tuple[Term, ...] = ()) -> list[Product]:
+        """Products carrying ``tag`` (optionally only those matching the terms)."""
+        out = []
+        for sku in self.catalog.products:
+            p = self.catalog.product(sku)
+            if p is None or tag not in p.tags:
+                continue
+            if category_terms and not all(_covers(t.alternatives, self._docs[sku][1]) for t in category_terms):
+                continue
+            out.append(p)
+        return out
+

@@ -1,0 +1,110 @@
+"""Answer sentences built only from catalog facts.
+
+These are the kiosk's ground truth: the model may phrase an answer more
+naturally, but whenever its sentence fails the check, one of these replaces it.
+"""
+
+from __future__ import annotations
+
+from agent.kiosk.catalog import Product
+from agent.kiosk.intent import DIETARY_TAGS
+
+
+def money(value: float, currency: str = "$") -> str:
+    return f"{currency}{value:.2f}"
+
+
+def join_names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def location(products: list[Product]) -> list[str]:
+    """Grouped by place so three milks in one fridge read as one sentence."""
+    by_loc: dict[str, list[str]] = {}
+    for p in products:
+        by_loc.setdefault(p.location, []).append(p.name)
+    out = []
+    for loc, names in by_loc.items():
+        verb = "is" if len(names) == 1 else "are"
+        out.append(f"{join_names(names)} {verb} in {loc}.")
+    return out
+
+
+def price(products: list[Product], currency: str) -> list[str]:
+    if len(products) == 1:
+        p = products[0]
+        return [f"{p.name} costs {money(p.price, currency)}."]
+    return [join_names([f"{p.name} costs {money(p.price, currency)}" for p in products]) + "."]
+
+
+def stock(products: list[Product]) -> list[str]:
+    out = []
+    for p in products:
+        if p.stock is None:
+            out.append(f"I don't have a live count for {p.name}, but it is normally kept in {p.location}.")
+        elif p.stock == 0:
+            out.append(f"{p.name} is out of stock right now.")
+        else:
+            out.append(f"{p.name} is in stock ({p.stock} left).")
+    return out
+
+
+def out_of_stock_notes(products: list[Product]) -> list[str]:
+    return [f"{p.name} is out of stock right now." for p in products if p.stock == 0]
+
+
+def availability(products: list[Product], currency: str) -> list[str]:
+    out = []
+    for p in products:
+        if p.stock == 0:
+            out.append(f"We carry {p.name}, but it is out of stock right now.")
+        else:
+            out.append(f"Yes, we have {p.name} for {money(p.price, currency)} in {p.location}.")
+    return out
+
+
+_ALLERGEN_WORD = {"contains-nuts": "nuts", "contains-gluten": "gluten", "contains-dairy": "dairy", "contains-egg": "egg"}
+
+
+def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
+    """The sentence and the verdict (True yes, False no, None not labelled)."""
+    yes_tag, no_tag = DIETARY_TAGS[constraint]
+    if constraint.startswith("contains-"):
+        what = _ALLERGEN_WORD[constraint]
+        if yes_tag in p.tags:
+            return f"Yes, {p.name} contains {what}.", True
+        if no_tag and no_tag in p.tags:
+            return f"No, {p.name} is labelled {no_tag}.", False
+        return f"{p.name} is not labelled as containing {what}, but please check the package to be sure.", None
+    if yes_tag in p.tags:
+        return f"Yes, {p.name} is {constraint}.", True
+    if no_tag and no_tag in p.tags:
+        return f"No, {p.name} contains {_ALLERGEN_WORD[no_tag]}.", False
+    if constraint in ("vegan", "vegetarian"):
+        return f"No, {p.name} is not labelled {constraint}.", False
+    return f"{p.name} is not labelled {constraint}, so please check the package.", None
+
+
+def dietary_list(products: list[Product], constraint: str, currency: str) -> list[str]:
+    if not products:
+        return [f"Sorry, I can't find anything labelled {constraint} for that."]
+    items = [f"{p.name} ({money(p.price, currency)}, {p.location})" for p in products]
+    return [f"Labelled {constraint}: {join_names(items)}."]
+
+
+def not_carried(what: str) -> str:
+    return f"Sorry, we don't carry {what}." if what else "Sorry, I couldn't find that in our store."
+
+
+def alternatives(products: list[Product], currency: str) -> str:
+    items = [f"{p.name} ({money(p.price, currency)}, {p.location})" for p in products]
+    return f"We do have {join_names(items)}."
+
+
+INJECTION = "I can only help with shopping questions, such as where to find a product, what it costs or whether it is in stock."
+ABUSIVE = "I'm sorry you're having a bad time. I can help you find products, prices and store information."
+GREETING = "Hello! Ask me where to find a product, what it costs, or whether it is in stock."
+OFF_TOPIC = "I can only answer questions about this store: products, prices, where things are and store services."
+EMPTY = "Please type a question about a product or the store."

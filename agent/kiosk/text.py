@@ -1,0 +1,60 @@
+"""One way to turn shopper text and catalog text into comparable words.
+
+The index and the question must be normalised identically, or a plural, an
+accent or a hyphen makes a product unfindable; so both go through ``words``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9%]+")
+
+# Words that carry the question's intent or grammar, not the thing asked about.
+_STOP_TEXT = """
+a an the and or of for to in on at by with from into about is are was were be been am do does did doing done
+i me my we our us you your yours it its this that these those there here what which who whom whose where when why how
+can could would should will shall may might must please hi hello hey thanks thank any some anything something
+have has had got get gets sell sells selling sold carry carries stock stocks stocked keep find finding found
+locate located location aisle shelf price prices priced cost costs costing much many how buy buying need want looking look
+tell show give know say one ones item items product products thing things store shop here today now still left available
+availability instock also too very really just only if not no yes there s t m ll re ve d much pls plz u r ur im
+cheap cheapest expensive fresh good nice best big small large little bit kind type sort brand lot lots
+vegan vegetarian veggie gluten free nut nuts peanut peanuts dairy lactose egg eggs allergy allergies allergen allergens
+contain contains containing safe suitable coeliac celiac halal kosher diet dietary
+"""
+
+# Dietary words are stopwords for finding the product but kept as constraints;
+# "eggs" and "nuts" can also be the product itself, handled by the planner.
+DIETARY_PRODUCT_WORDS = frozenset({"egg", "nut", "peanut"})
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII with accents removed, '&' spelled out."""
+    text = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def stem(word: str) -> str:
+    """Plural -> singular, enough for shop words (batteries, tomatoes, glasses)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+        return word[:-1]
+    return word
+
+
+STOPWORDS = frozenset(stem(w) for w in _STOP_TEXT.split())
+
+
+def words(text: str) -> list[str]:
+    return [stem(w) for w in _NON_WORD.split(fold(text)) if w]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
