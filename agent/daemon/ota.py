@@ -152,7 +152,10 @@ def unpack(archive: Path, dest: Path) -> Path:
 
 def default_smoke(model: Any, prompt: str, deadline_s: float) -> str:
     """The new model must answer a short question with text, in time; returns the answer."""
-    from agent.llm import GenerationConfig
+    try:
+        from agent.llm import GenerationConfig
+    except ImportError:  # the package exports it once load_model lands
+        from agent.llm.generation import GenerationConfig
 
     cfg = GenerationConfig(max_new_tokens=24, temperature=0.0, stop=["\n\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
     t0 = time.perf_counter()
