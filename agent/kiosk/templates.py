@@ -43,7 +43,7 @@ def stock(products: list[Product]) -> list[str]:
     out = []
     for p in products:
         if p.stock is None:
-            out.append(f"I don't have a live count for {p.name}, but it is normally kept in {p.location}.")
+            out.append(f"There is no live count for {p.name}; it is normally kept in {p.location}.")
         elif p.stock == 0:
             out.append(f"{p.name} is out of stock right now.")
         else:

@@ -1,0 +1,118 @@
+"""Every sentence is held against the retrieved facts before a shopper sees it.
+
+A small model invents prices and aisles; the checker is what makes its
+sentences safe to show. It knows nothing about phrasing, only claims: numbers,
+prices, places, product names, stock status, dietary labels and "we don't
+carry". A sentence with any claim the facts do not support is rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.kiosk.catalog import Catalog, FaqEntry, Product
+from agent.kiosk.text import fold
+
+_NUMBER = re.compile(r"(?<![a-z])(\d+(?:[.,]\d+)?)")
+_MONEY = re.compile(r"([$€£¥])\s*(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s*(dollars?|euros?|pounds?|cents?|pence|usd|eur|gbp)\b")
+_PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|row|counter|section|till|checkout|rack|cabinet|chiller|door|zone|floor|level)\s*([a-z]?\d+[a-z]?|[a-z]\b)")
+_OUT = re.compile(r"\b(out\s+of\s+stock|sold\s+out|none\s+left|not\s+in\s+stock|no\s+stock|unavailable|run\s+out|ran\s+out)\b")
+_IN = re.compile(r"\b(in\s+stock|available|(\d+)\s+left|we\s+have|we've\s+got|plenty)\b")
+_NOT_CARRIED = re.compile(r"\b(don'?t|do\s+not|doesn'?t|does\s+not|no\s+longer)\s+(carry|sell|have|stock|offer)\b|\bnot\s+(carried|sold)\b")
+_NEG = re.compile(r"\b(not|no|isn'?t|aren'?t|doesn'?t|don'?t|never|without)\b")
+_DIET_WORDS = {
+    "vegan": "vegan", "vegetarian": "vegetarian", "gluten-free": "gluten-free", "gluten free": "gluten-free",
+    "dairy-free": "dairy-free", "dairy free": "dairy-free", "nut-free": "nut-free", "nut free": "nut-free",
+}
+_CONTAINS = re.compile(r"\bcontains?\s+(nuts?|gluten|dairy|milk|eggs?|wheat)\b")
+_CONTAINS_TAG = {"nut": "contains-nuts", "nuts": "contains-nuts", "gluten": "contains-gluten", "wheat": "contains-gluten",
+                 "dairy": "contains-dairy", "milk": "contains-dairy", "egg": "contains-egg", "eggs": "contains-egg"}
+
+
+@dataclass
+class Facts:
+    """What an answer may state: the retrieved products (with live stock) and FAQ rows."""
+
+    products: list[Product]
+    faq: list[FaqEntry] = field(default_factory=list)
+    currency: str = "$"
+    catalog: Catalog | None = None
+    not_carried_ok: bool = False  # the plan itself says the store lacks what was asked
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", "."))
+
+
+def check_sentence(sentence: str, facts: Facts) -> list[str]:
+    """Problems with ``sentence`` (empty list: every claim is supported)."""
+    s = fold(sentence)
+    problems: list[str] = []
+    fact_text = fold(" ".join(
+        [f"{p.name} {p.brand} {p.category} {p.location} {p.description} {p.price:.2f} {p.stock if p.stock is not None else ''}" for p in facts.products]
+        + [f"{f.question} {f.answer}" for f in facts.faq]))
+    prices = {round(p.price, 2) for p in facts.products}
+    allowed_numbers = {_num(n) for n in _NUMBER.findall(fact_text)}
+
+    for m in _MONEY.finditer(s):
+        raw = m.group(2) or m.group(3)
+        value = _num(raw)
+        if m.group(4) and m.group(4).startswith(("cent", "pence")):
+            value = value / 100
+        if round(value, 2) not in prices:
+            problems.append(f"price {m.group(0).strip()} is not the price of any product in the facts")
+    for n in _NUMBER.findall(s):
+        if _num(n) not in allowed_numbers:
+            problems.append(f"number {n} is not in the facts")
+
+    fact_places = [fold(p.location) for p in facts.products] + [fold(f.answer) for f in facts.faq]
+    for m in _PLACE.finditer(s):
+        place = " ".join(m.group(0).split())
+        if not any(place in fp for fp in fact_places):
+            problems.append(f"place '{m.group(0)}' is not where any product in the facts is")
+    if facts.catalog is not None:
+        fact_skus = {p.sku for p in facts.products}
+        for loc in {fold(p.location) for p in facts.catalog.products.values()}:
+            if len(loc) >= 4 and re.search(rf"\b{re.escape(loc)}\b", s) and not any(loc in fp for fp in fact_places):
+                problems.append(f"place '{loc}' is not where any product in the facts is")
+        for p in facts.catalog.products.values():
+            if p.sku not in fact_skus and _names(p, s):
+                problems.append(f"names {p.name}, which is not among the retrieved products")
+
+    named = [p for p in facts.products if _names(p, s)] or (facts.products if len(facts.products) == 1 else [])
+    if _OUT.search(s):
+        if not named or any(p.stock != 0 for p in named):
+            problems.append("says out of stock, but the facts do not")
+    elif _IN.search(s) and not _NEG.search(s) and any(p.stock == 0 for p in named):
+        problems.append("says in stock, but the product is out of stock")
+    if _NOT_CARRIED.search(s) and not facts.not_carried_ok:
+        problems.append("says the store does not carry it, but the facts list it")
+
+    negated = bool(_NEG.search(s))
+    for word, tag in _DIET_WORDS.items():
+        if re.search(rf"\b{re.escape(word)}\b", s) and named:
+            has = [tag in p.tags for p in named]
+            if not negated and not all(has):
+                problems.append(f"calls it {tag}, but it is not labelled {tag}")
+            if negated and any(has) and "labelled" not in s:
+                problems.append(f"says it is not {tag}, but it is labelled {tag}")
+    for m in _CONTAINS.finditer(s):
+        tag = _CONTAINS_TAG[m.group(1)]
+        if named and not negated and not all(tag in p.tags for p in named):
+            problems.append(f"says it contains {m.group(1)}, but it is not labelled {tag}")
+    return sorted(set(problems))
+
+
+def _names(p: Product, folded_sentence: str) -> bool:
+    """Whether the sentence mentions the product by its full name (size suffixes optional)."""
+    name = fold(p.name)
+    if name in folded_sentence:
+        return True
+    core = re.sub(r"\s*(\(.*?\)|\b\d+(\.\d+)?\s*(ml|l|g|kg|m|mg|cl|oz|%)\b|\bx\s*\d+\b)", "", name).strip()
+    return len(core) >= 4 and core in folded_sentence
+
+
+def missing_required(answer: str, required: list[str]) -> list[str]:
+    a = fold(answer)
+    return [r for r in required if fold(r) not in a]

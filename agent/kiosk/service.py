@@ -1,0 +1,173 @@
+"""The kiosk's question answering, shared by the HTTP server, the CLI and the eval.
+
+One ``Kiosk`` holds the current catalog and its index; replacing the catalog
+swaps both in one assignment, so a question in flight finishes on the catalog
+it started with and the next one sees the new prices.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from agent.clock import Clock, SystemClock
+from agent.events import Event, EventKind
+from agent.kiosk.catalog import Catalog, load_catalog, parse_catalog, parse_faq
+from agent.kiosk.checker import Facts, check_sentence
+from agent.kiosk.composer import compose
+from agent.kiosk.planner import plan
+from agent.kiosk.retrieval import Index
+from agent.logs import fields
+
+log = logging.getLogger(__name__)
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def sample_paths() -> tuple[Path, Path]:
+    base = resources.files("agent.kiosk.data")
+    return Path(str(base.joinpath("sample_catalog.csv"))), Path(str(base.joinpath("sample_faq.csv")))
+
+
+def load_sample() -> Catalog:
+    c, f = sample_paths()
+    return load_catalog(c, f)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    sentences: list[str]
+    sources: list[str]
+    kind: str
+    path: str
+    latency_ms: float
+    first_ms: float
+    rejected: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"answer": self.answer, "sentences": self.sentences, "sources": self.sources, "kind": self.kind, "path": self.path,
+                "latency_ms": round(self.latency_ms, 1), "first_ms": round(self.first_ms, 1)}
+
+
+class QuestionError(ValueError):
+    """The request does not carry a usable question."""
+
+
+def clean_question(raw: Any, max_chars: int) -> str:
+    if not isinstance(raw, str):
+        raise QuestionError("'question' must be a string of text.")
+    q = raw.translate(_CONTROL).replace("\r", " ").replace("\n", " ").strip()
+    return q[:max_chars]
+
+
+class Kiosk:
+    def __init__(self, catalog: Catalog, *, clock: Clock | None = None, model: Callable[[], Any] | None = None,
+                 currency: str = "$", use_model: bool = True, deadline_s: float = 0.6, max_question_chars: int = 300,
+                 on_answer: Callable[[Answer], None] | None = None, activity: Any = None) -> None:
+        self.clock = clock or SystemClock()
+        self.model = model or (lambda: None)
+        self.currency = currency
+        self.use_model = use_model
+        self.deadline_s = deadline_s
+        self.max_question_chars = max_question_chars
+        self.on_answer = on_answer
+        self.activity = activity
+        self._lock = threading.Lock()
+        self._catalog = catalog
+        self._index = Index(catalog)
+        self.answered = 0
+        self.fallbacks = 0
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    def replace_catalog(self, catalog: Catalog) -> None:
+        index = Index(catalog)  # build outside the lock; swap atomically
+        live = self._catalog.live_stock()
+        for sku, units in live.items():
+            catalog.set_live_stock(sku, units)
+        with self._lock:
+            catalog.version = self._catalog.version + 1
+            self._catalog, self._index = catalog, index
+
+    def replace_from_text(self, catalog_csv: str, faq_csv: str | None = None, name: str = "catalog.csv") -> Catalog:
+        """Raises CatalogError when a file is unusable; bad rows are skipped and listed in .issues."""
+        pc = parse_catalog(catalog_csv, name)
+        if faq_csv is not None:
+            pf = parse_faq(faq_csv, "faq.csv")
+            faq, issues = pf.faq, pc.issues + pf.issues
+        else:
+            faq, issues = self._catalog.faq, pc.issues
+        cat = Catalog(pc.products, faq, issues)
+        self.replace_catalog(cat)
+        return cat
+
+    def stream(self, question: Any) -> Iterator[tuple[str, Any]]:
+        """Yields ("sentence", text) as each checked sentence is ready, then ("done", Answer)."""
+        busy = self.activity.busy("ask") if self.activity is not None else contextlib.nullcontext()
+        with busy:
+            t0 = self.clock.monotonic()
+            q = clean_question(question, self.max_question_chars)
+            with self._lock:
+                catalog, index = self._catalog, self._index
+            p = plan(q, index, self.currency)
+            facts = Facts(p.products, [p.faq] if p.faq else [], self.currency, catalog, not_carried_ok=p.kind == "not_carried")
+            model = self.model() if self.use_model and p.model_may_phrase else None
+            comp = None
+            sentences: list[str] = []
+            for sentence, c in compose(p, q, facts, model, self.clock, self.deadline_s):
+                comp = c
+                problems = check_sentence(sentence, facts)
+                if problems:  # templates too: a broken template must not reach a shopper
+                    log.error("template sentence failed the check", extra=fields(sentence=sentence, problems="; ".join(problems)))
+                    continue
+                sentences.append(sentence)
+                yield "sentence", sentence
+            if not sentences:
+                sentences = ["Sorry, I can't answer that reliably right now. Please ask a member of staff."]
+                yield "sentence", sentences[0]
+            t1 = self.clock.monotonic()
+            ans = Answer(q, " ".join(sentences), sentences, p.sources, p.kind, comp.path if comp else "template",
+                         (t1 - t0) * 1000, (comp.first_ms if comp and comp.first_ms is not None else (t1 - t0) * 1000),
+                         comp.rejected if comp else [])
+            self.answered += 1
+            if ans.path != "model":
+                self.fallbacks += 1
+            if self.on_answer is not None:
+                self.on_answer(ans)
+            yield "done", ans
+
+    def ask(self, question: Any) -> Answer:
+        for kind, value in self.stream(question):
+            if kind == "done":
+                return value
+        raise RuntimeError("unreachable: stream always ends with done")
+
+    def suggestions(self, n: int = 4) -> list[str]:
+        prods = list(self.catalog.products.values())
+        out = []
+        if prods:
+            out.append(f"Where is the {prods[0].name.lower()}?")
+        if len(prods) > 1:
+            out.append(f"How much is the {prods[len(prods) // 2].name.lower()}?")
+        vegan = [p for p in prods if "vegan" in p.tags]
+        if vegan:
+            out.append(f"Is the {vegan[-1].name.lower()} vegan?")
+        if self.catalog.faq:
+            out.append(self.catalog.faq[0].question)
+        return out[:n]
+
+
+def qa_event(ans: Answer, clock: Clock, source: str = "kiosk") -> Event:
+    return Event(EventKind.QA, clock.time(), source, {
+        "question": ans.question, "answer": ans.answer, "sources": ans.sources,
+        "latency_ms": round(ans.latency_ms, 1), "path": ans.path, "kind": ans.kind})
