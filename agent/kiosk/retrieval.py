@@ -86,10 +86,13 @@ class Index:
         self._db.execute("CREATE VIRTUAL TABLE products USING fts5(sku UNINDEXED, name, brand, category, body, tokenize='unicode61')")
         self._db.execute("CREATE VIRTUAL TABLE faq USING fts5(row UNINDEXED, question, answer, tokenize='unicode61')")
         self._docs: dict[str, tuple[set[str], set[str]]] = {}
+        self._named: dict[str, set[str]] = {}
+        self._meanings: set[str] = set()
         vocab: set[str] = set()
         for p in catalog.products.values():
             name, allw = _doc_words(p)
             self._docs[p.sku] = (name, allw)
+            self._named[p.sku] = name | set(words(p.category))
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name)), " ".join(words(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
@@ -103,6 +106,7 @@ class Index:
             self._db.execute("INSERT INTO faq VALUES (?,?,?)", (f.row, " ".join(words(f.question)), " ".join(words(f.answer))))
         for _, means in self.synonyms:
             vocab |= {w for m in means for w in m.split()}
+            self._meanings.update(means)
         self.vocab = sorted(w for w in vocab if len(w) > 2 and not w.isdigit())
         self._vocab_set = set(self.vocab)
 
@@ -134,6 +138,10 @@ class Index:
         terms = [t for t in terms if t.word]
         return Query(tuple(terms), " ".join(content_words(text)))
 
+    def _spellings(self, t: Term) -> frozenset[str]:
+        """The term's spelling fixes (single words), as opposed to its synonym meanings."""
+        return frozenset(a for a in t.alternatives if " " not in a and a not in self._meanings)
+
     # -- search ----------------------------------------------------------------
     def _fts(self, table: str, key: str, q: Query, limit: int) -> dict[str, float]:
         toks = sorted({w for t in q.terms for a in t.alternatives for w in a.split() if w.isalnum()})
@@ -155,7 +163,9 @@ class Index:
             if p is None:
                 continue
             name, allw = self._docs[sku]
-            hit = sum(_covers(t.alternatives, allw) for t in q.terms)
+            # Descriptions are noisy ("chocolate chip cookie"): a synonym must hit the name, brand or category.
+            hit = sum(_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, self._named[sku])
+                      for t in q.terms)
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
             own = [w for w in words(p.name) if w not in STOPWORDS and not any(c.isdigit() for c in w)]

@@ -21,7 +21,8 @@ locate located location aisle shelf price prices priced cost costs costing much 
 tell show give know say one ones item items product products thing things store shop here today now still left available
 availability instock also too very really just only if not no yes there s t m ll re ve d much pls plz u r ur im
 cheap cheapest expensive fresh good nice best big small large little bit kind type sort brand lot lots
-vegan vegetarian veggie gluten free nut nuts peanut peanuts dairy lactose egg eggs allergy allergies allergen allergens
+vegan vegetarian veggie gluten free dairy lactose allergy allergies allergen allergens allergic
+ok okay fine alright nearby near nearest around closest
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 """
 

@@ -1,0 +1,121 @@
+"""``edge-agent eval kiosk``: accuracy, invented facts and latency on an eval set.
+
+The invented-fact count is computed independently of the answer checker (by
+looking at which product each sentence names and what price and place it
+gives), so a bug in the checker cannot hide its own mistakes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from agent.kiosk.catalog import Catalog
+from agent.kiosk.text import fold
+
+_MONEY = re.compile(r"[$€£]\s*(\d+(?:\.\d{1,2})?)")
+_PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|counter|entrance|platform)\s*([a-z]?\d+[a-z]?)?\b", re.I)
+_SPLIT = re.compile(r"(?<=[.!?])\s+|;|, and |, ")
+
+SETS = {"sample": ("sample_catalog.csv", "sample_faq.csv", "sample_questions.jsonl"),
+        "heldout": ("heldout_catalog.csv", "heldout_faq.csv", "heldout_questions.jsonl")}
+
+
+def set_paths(name: str) -> tuple[Path, Path, Path]:
+    base = resources.files("agent.kiosk.data")
+    c, f, q = SETS[name]
+    return Path(str(base.joinpath(c))), Path(str(base.joinpath(f))), Path(str(base.joinpath(q)))
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path} line {n}: not valid JSON ({e.msg}); write one object per line") from None
+    return out
+
+
+def invented_facts(answer: str, catalog: Catalog) -> list[str]:
+    """Prices/places in the answer that belong to no product the same clause names (or to no FAQ answer)."""
+    faq_text = fold(" ".join(f.answer for f in catalog.faq))
+    prods = list(catalog.products.values())
+    bad = []
+    for clause in _SPLIT.split(answer):
+        c = fold(clause)
+        named = [p for p in prods if fold(p.name) in c]
+        # a longer name containing a shorter one ("Oat Milk 1L" vs "Milk") wins
+        named = [p for p in named if not any(q is not p and fold(p.name) in fold(q.name) and fold(q.name) in c for q in named)]
+        for m in _MONEY.finditer(clause):
+            v = round(float(m.group(1)), 2)
+            if not named or all(round(p.price, 2) != v for p in named):
+                bad.append(f"price {m.group(0)} in '{clause.strip()}'")
+        for m in _PLACE.finditer(clause):
+            place = fold(m.group(0)).strip()
+            if named:
+                if not any(place in fold(p.location) for p in named):
+                    bad.append(f"place {m.group(0)} in '{clause.strip()}'")
+            elif place not in faq_text and not any(place in fold(p.location) for p in prods if fold(p.location) in c):
+                bad.append(f"place {m.group(0)} in '{clause.strip()}'")
+    return bad
+
+
+def is_correct(answer: str, q: dict[str, Any]) -> bool:
+    a = fold(answer)
+    return all(fold(m) in a for m in q.get("must", [])) and not any(fold(m) in a for m in q.get("must_not", []))
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = min(len(s) - 1, max(0, int(round(p / 100 * (len(s) - 1)))))
+    return s[k]
+
+
+@dataclass
+class Report:
+    name: str
+    total: int = 0
+    correct: int = 0
+    invented: int = 0
+    first_ms: list[float] = field(default_factory=list)
+    total_ms: list[float] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    paths: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {"set": self.name, "questions": self.total, "correct": self.correct,
+                "accuracy": round(self.correct / self.total, 4) if self.total else 0.0,
+                "answers_with_invented_fact": self.invented, "paths": self.paths,
+                "first_sentence_ms": {"p50": round(pct(self.first_ms, 50), 1), "p95": round(pct(self.first_ms, 95), 1)},
+                "complete_ms": {"p50": round(pct(self.total_ms, 50), 1), "p95": round(pct(self.total_ms, 95), 1)}}
+
+
+def run_eval(name: str, kiosk_factory: Callable[[Catalog], Any], questions: list[dict[str, Any]], catalog: Catalog,
+             progress: Callable[[int, int], None] | None = None) -> Report:
+    kiosk = kiosk_factory(catalog)
+    rep = Report(name)
+    for i, q in enumerate(questions, 1):
+        ans = kiosk.ask(q["question"])
+        rep.total += 1
+        ok = is_correct(ans.answer, q)
+        inv = invented_facts(ans.answer, kiosk.catalog)
+        rep.correct += ok
+        rep.invented += bool(inv)
+        rep.first_ms.append(ans.first_ms)
+        rep.total_ms.append(ans.latency_ms)
+        rep.paths[ans.path] = rep.paths.get(ans.path, 0) + 1
+        if not ok or inv:
+            rep.failures.append({"id": q.get("id"), "category": q.get("category"), "question": q["question"], "answer": ans.answer,
+                                 "must": q.get("must"), "must_not": q.get("must_not"), "invented": inv})
+        if progress:
+            progress(i, len(questions))
+    return rep
