@@ -1,0 +1,121 @@
+"""Alert wording: the local model writes it, a checker makes sure it says only the facts.
+
+The model is small and will happily invent a number, so every number in its
+text must be one of the facts (as we formatted them, or as written in the
+product name), the slot id must be named, and the text must be one short line.
+Anything else, a missing model, an error or a slow answer falls back to a
+fixed template, and the event records which path wrote the text and why.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from agent.logs import fields
+
+log = logging.getLogger(__name__)
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?")
+MAX_CHARS = 240
+
+
+def fmt_num(x: float | int | None) -> str:
+    if x is None:
+        return "unknown"
+    if isinstance(x, int) or float(x).is_integer():
+        return str(int(x))
+    return f"{x:.1f}"
+
+
+def display_facts(facts: dict[str, Any]) -> dict[str, str]:
+    return {
+        "slot": str(facts["slot"]),
+        "product": str(facts.get("product") or facts.get("sku")),
+        "level": str(facts.get("level", "low")),
+        "units": fmt_num(facts["units"]),
+        "rate": fmt_num(facts.get("rate_per_h")),
+        "hours": fmt_num(facts.get("hours_to_empty")),
+        "bring": fmt_num(facts.get("suggested_qty")),
+    }
+
+
+def template_text(facts: dict[str, Any]) -> str:
+    d = display_facts(facts)
+    s = f"{d['level'].capitalize()} stock in slot {d['slot']} ({d['product']}): {d['units']} left"
+    if facts["units"] == 0:
+        s += ", sold out"
+    elif facts.get("rate_per_h") and facts.get("hours_to_empty") is not None:
+        s += f", selling {d['rate']} per hour, empty in about {d['hours']} h"
+    return s + f". Bring {d['bring']} to refill."
+
+
+def check_text(text: str, facts: dict[str, Any]) -> str | None:
+    """None when ``text`` is acceptable, else why it is not."""
+    t = text.strip()
+    if not t:
+        return "empty text"
+    if len(t) > MAX_CHARS or "\n" in t:
+        return f"not one short line ({len(t)} chars)"
+    d = display_facts(facts)
+    if d["slot"].lower() not in t.lower():
+        return f"slot {d['slot']} not named"
+    allowed: set[float] = set()
+    for k in ("units", "rate", "hours", "bring"):
+        if d[k] != "unknown":
+            allowed.add(float(d[k]))
+    for s in (d["slot"], d["product"], str(facts.get("sku", ""))):
+        allowed.update(float(m.replace(",", ".")) for m in _NUMBER.findall(s))
+    for m in _NUMBER.findall(t):
+        v = float(m.replace(",", "."))
+        if not any(abs(v - a) < 1e-9 for a in allowed):
+            return f"number {m} is not one of the facts"
+    if d["units"] not in _NUMBER.findall(t):
+        return f"units left ({d['units']}) not stated"
+    return None
+
+
+def build_messages(facts: dict[str, Any]) -> list[dict[str, str]]:
+    d = display_facts(facts)
+    lines = [f"slot: {d['slot']}", f"product: {d['product']}", f"units left: {d['units']}"]
+    if d["rate"] != "unknown" and d["hours"] != "unknown":
+        lines += [f"sells per hour: {d['rate']}", f"hours to empty: {d['hours']}"]
+    lines.append(f"units to bring: {d['bring']}")
+    return [
+        {"role": "system", "content": "You write one short restock alert for a store worker. Use only the facts given and copy every number exactly. One sentence."},
+        {"role": "user", "content": "Facts:\n" + "\n".join(lines) + "\nWrite the alert."},
+    ]
+
+
+@dataclass
+class AlertText:
+    text: str
+    source: str           # "model" | "template"
+    reason: str = ""      # why the template was used
+    seconds: float = 0.0
+
+
+def write_alert_text(facts: dict[str, Any], model: Any | None, deadline_s: float = 2.5) -> AlertText:
+    """Model text if it passes the check within the deadline, else the template."""
+    if model is None:
+        return AlertText(template_text(facts), "template", "no model loaded")
+    t0 = time.monotonic()  # real time on purpose: the deadline limits real CPU work, not simulated time
+    try:
+        from agent.llm import GenerationConfig
+
+        cfg = GenerationConfig(max_new_tokens=60, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
+        text = str(model.chat(build_messages(facts), cfg)).strip()
+    except Exception as e:  # the model failing must never lose the alert
+        log.warning("alert text model failed", extra=fields(error=str(e)))
+        return AlertText(template_text(facts), "template", f"model error: {type(e).__name__}", time.monotonic() - t0)
+    took = time.monotonic() - t0
+    if took > deadline_s:
+        return AlertText(template_text(facts), "template", f"model too slow ({took:.2f} s > {deadline_s} s)", took)
+    problem = check_text(text, facts)
+    if problem:
+        log.info("alert text rejected", extra=fields(reason=problem, text=text[:200]))
+        return AlertText(template_text(facts), "template", f"check failed: {problem}", took)
+    return AlertText(text, "model", "", took)
