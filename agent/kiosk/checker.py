@@ -76,8 +76,15 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
         for loc in {fold(p.location) for p in facts.catalog.products.values()}:
             if len(loc) >= 4 and re.search(rf"\b{re.escape(loc)}\b", s) and not any(loc in fp for fp in fact_places):
                 problems.append(f"place '{loc}' is not where any product in the facts is")
+        # Blank out the retrieved products' own names first: "Peanut Butter" is not a mention of "Butter 250g".
+        rest = s
+        for p in sorted(facts.products, key=lambda p: -len(p.name)):
+            rest = rest.replace(fold(p.name), " ")
+            core = _core(fold(p.name))
+            if len(core) >= 4:
+                rest = rest.replace(core, " ")
         for p in facts.catalog.products.values():
-            if p.sku not in fact_skus and _names(p, s):
+            if p.sku not in fact_skus and _names(p, rest):
                 problems.append(f"names {p.name}, which is not among the retrieved products")
 
     named = [p for p in facts.products if _names(p, s)] or (facts.products if len(facts.products) == 1 else [])
@@ -109,8 +116,13 @@ def _names(p: Product, folded_sentence: str) -> bool:
     name = fold(p.name)
     if name in folded_sentence:
         return True
-    core = re.sub(r"\s*(\(.*?\)|\b\d+(\.\d+)?\s*(ml|l|g|kg|m|mg|cl|oz|%)\b|\bx\s*\d+\b)", "", name).strip()
-    return len(core) >= 4 and core in folded_sentence
+    core = _core(name)
+    return len(core) >= 4 and re.search(rf"\b{re.escape(core)}\b", folded_sentence) is not None
+
+
+def _core(name: str) -> str:
+    """The name without sizes and pack counts ("Oat Milk 1L" -> "oat milk")."""
+    return re.sub(r"\s*(\(.*?\)|\b\d+(\.\d+)?\s*(ml|l|g|kg|m|mg|cl|oz|%)(?!\w)|\bx\s*\d+\b)", "", name).strip()
 
 
 def missing_required(answer: str, required: list[str]) -> list[str]:

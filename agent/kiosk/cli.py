@@ -20,7 +20,7 @@ def register(sub, groups) -> None:
     p.set_defaults(func=cmd_ask)
 
     e = groups["eval"].add_parser("kiosk", help="accuracy, invented facts and latency of kiosk answers")
-    e.add_argument("--set", choices=["sample", "heldout", "both"], default="both", help="which shipped eval set (default both)")
+    e.add_argument("--set", choices=["sample", "heldout", "fresh", "all"], default="all", help="which shipped eval set (default all)")
     e.add_argument("--catalog", help="your own catalog.csv (with --faq and --questions)")
     e.add_argument("--faq")
     e.add_argument("--questions", help="JSONL: {id, question, must: [...], must_not: [...]}")
@@ -133,7 +133,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return 2
         runs.append(("custom", Path(args.catalog), Path(args.faq) if args.faq else None, Path(args.questions)))
     else:
-        for name in (["sample", "heldout"] if args.set == "both" else [args.set]):
+        for name in (["sample", "heldout", "fresh"] if args.set == "all" else [args.set]):
             c, f, q = set_paths(name)
             runs.append((name, c, f, q))
     results = []

@@ -80,6 +80,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
+    # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
+    if (not full and not product_first and best_faq is not None and best_faq.coverage >= 0.5 and best_faq.specificity > 0
+            and not any(m.coverage >= 0.5 and m.name_coverage > 0 for m in matches)):
+        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
+
     if DIETARY in it.kinds and it.dietary:
         return _plan_dietary(it, index, q, full, asked, currency)
 

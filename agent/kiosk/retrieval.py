@@ -118,7 +118,7 @@ class Index:
         for t in kept:
             alts = {t}
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
-                alts |= set(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.8))
+                alts |= set(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.85))
             terms.append(Term(t, frozenset(alts)))
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]

@@ -22,7 +22,7 @@ tell show give know say one ones item items product products thing things store 
 availability instock also too very really just only if not no yes there s t m ll re ve d much pls plz u r ur im
 cheap cheapest expensive fresh good nice best big small large little bit kind type sort brand lot lots
 vegan vegetarian veggie gluten free dairy lactose allergy allergies allergen allergens allergic
-ok okay fine alright nearby near nearest around closest
+ok okay fine alright nearby near nearest around closest bring take allowed allow let
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 """
 
