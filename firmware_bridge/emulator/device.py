@@ -26,11 +26,25 @@ Lines = Callable[[], tuple[bool, bool]]  # (boot0 high, reset asserted)
 
 
 def gpio_lines(factory, boot0_pin: str, reset_pin: str, reset_active_low: bool = True) -> Lines:
-    """Read BOOT0/NRST levels from gpiozero mock pins driven by the flasher."""
+    """Read BOOT0/NRST levels from gpiozero mock pins driven by the flasher.
+
+    A reset pulse shorter than the emulator's polling interval would be
+    missed on a busy machine, so the pin's recorded history is also checked:
+    any asserted level since the last look counts as a reset.
+    """
+    seen = [len(factory.pin(reset_pin).states)]
+
+    def asserted(level: bool) -> bool:
+        return (not level) if reset_active_low else level
+
     def lines() -> tuple[bool, bool]:
         boot0 = bool(factory.pin(boot0_pin).state)
-        level = bool(factory.pin(reset_pin).state)
-        return boot0, (not level) if reset_active_low else level
+        rpin = factory.pin(reset_pin)
+        history = rpin.states
+        pulsed = any(asserted(bool(s.state)) for s in history[seen[0]:])
+        seen[0] = len(history)
+        return boot0, pulsed or asserted(bool(rpin.state))
+
     return lines
 
 
