@@ -17,6 +17,7 @@ ACL: ``acl="user x\\ntopic readwrite #"``; ``passwords={"user": "pw"}``.
 from __future__ import annotations
 
 import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -52,6 +53,8 @@ class Mosquitto:
             "log_type warning",
             "log_type notice",
             "max_queued_messages 0",
+            # Run as us: as root mosquitto would drop to user 'mosquitto' and fail to save persistence in our temp dir.
+            f"user {pwd.getpwuid(os.getuid()).pw_name}",
         ]
         if tls:
             ca, cert, key = tls
