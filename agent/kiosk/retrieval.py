@@ -30,6 +30,9 @@ def default_synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(sorted(out, key=lambda pm: -len(pm[0])))
 
 
+_STOP_LIST = sorted(w for w in STOPWORDS if len(w) >= 4)
+
+
 @dataclass(frozen=True)
 class Term:
     """One word the shopper used, with the spellings that count as it."""
@@ -107,7 +110,7 @@ class Index:
         for _, means in self.synonyms:
             vocab |= {w for m in means for w in m.split()}
             self._meanings.update(means)
-        self.vocab = sorted(w for w in vocab if len(w) > 2 and not w.isdigit())
+        self.vocab = sorted(w for w in vocab if len(w) > 2 and not w.isdigit() and w not in STOPWORDS)
         self._vocab_set = set(self.vocab)
 
     # -- query understanding -------------------------------------------------
@@ -118,7 +121,10 @@ class Index:
         for t in kept:
             alts = {t}
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
-                alts |= set(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.85))
+                fix = difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.85)
+                if not fix and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
+                    continue  # a misspelt question word ("wher", "prise") is not a product
+                alts |= set(fix)
             terms.append(Term(t, frozenset(alts)))
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]

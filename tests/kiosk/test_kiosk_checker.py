@@ -1,0 +1,96 @@
+"""The answer checker: every price, place, quantity, product name and label must match the facts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent.kiosk.checker import Facts, check_sentence
+from agent.kiosk.evaluate import invented_facts, set_paths
+from agent.kiosk.planner import plan
+
+
+@pytest.fixture
+def oat(catalog):
+    return Facts([catalog.product("MLK-OAT-1L")], catalog=catalog)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Oat Milk 1L is in Fridge 1.", "Oat Milk costs $2.49.", "We have 12 left.", "Oat milk is vegan.", "Yes, it's dairy-free!",
+])
+def test_supported_sentences_pass(oat, sentence):
+    assert check_sentence(sentence, oat) == []
+
+
+@pytest.mark.parametrize("sentence,problem", [
+    ("Oat Milk costs $1.99.", "price $1.99"),
+    ("Oat Milk costs 2 dollars.", "price 2 dollars"),
+    ("Oat milk is in Aisle 4.", "place 'aisle 4'"),
+    ("You'll find it in Freezer 1.", "place"),
+    ("We have 30 left.", "number 30"),
+    ("Oat Milk is out of stock.", "says out of stock"),
+    ("Oat milk is gluten-free.", "not labelled gluten-free"),
+    ("Try our Whole Milk 1L too.", "names Whole Milk 1L"),
+    ("We don't carry oat milk.", "does not carry"),
+    ("Oat milk is not vegan.", "labelled vegan"),
+])
+def test_invented_claims_are_caught(oat, sentence, problem):
+    problems = check_sentence(sentence, oat)
+    assert any(problem in p for p in problems), problems
+
+
+def test_out_of_stock_product_cannot_be_called_in_stock(catalog):
+    f = Facts([catalog.product("MLK-ALM-1L")], catalog=catalog)
+    assert check_sentence("Almond Milk 1L is in stock.", f)
+    assert check_sentence("Almond Milk 1L is out of stock right now.", f) == []
+    assert check_sentence("Almond Milk 1L is nut-free.", f)
+
+
+def test_a_name_inside_the_retrieved_name_is_not_another_product(catalog):
+    # "Whole Milk 1L" contains no other product, but "Mixed Nuts" vs "nuts" style overlaps must not trip the check
+    f = Facts([catalog.product("NUT-MIX-200")], catalog=catalog)
+    assert check_sentence("Yes, Mixed Nuts 200g is vegan.", f) == []
+
+
+@pytest.mark.parametrize("name", ["sample", "heldout", "fresh"])
+def test_every_template_answer_passes_the_checker(name):
+    """The fallback must itself be checkable: a template that fails would leave the shopper without an answer."""
+    from agent.kiosk.catalog import load_catalog
+    from agent.kiosk.retrieval import Index
+
+    c, f, q = set_paths(name)
+    cat = load_catalog(c, f)
+    ix = Index(cat)
+    for line in q.read_text().splitlines():
+        question = json.loads(line)["question"]
+        p = plan(question, ix)
+        facts = Facts(p.products, [p.faq] if p.faq else [], "$", cat, not_carried_ok=p.kind == "not_carried")
+        for s in p.sentences:
+            assert check_sentence(s, facts) == [], (question, s)
+            assert invented_facts(s, cat) == [], (question, s)
+
+
+def test_independent_invented_fact_counter(catalog):
+    assert invented_facts("Oat Milk 1L costs $2.49 and is in Fridge 1.", catalog) == []
+    assert invented_facts("Oat Milk 1L costs $1.00.", catalog)
+    assert invented_facts("Oat Milk 1L is in Aisle 9.", catalog)
+
+
+_KIOSK = None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200) | st.sampled_from(["", " ", "?", "\x00", "where is the " * 40, "$$$", "aisle 4?"]))
+def test_any_text_gets_a_checked_answer_and_never_crashes(text):
+    global _KIOSK
+    if _KIOSK is None:
+        from agent.kiosk.service import Kiosk, load_sample
+
+        _KIOSK = Kiosk(load_sample(), use_model=False)
+    kiosk = _KIOSK
+    ans = kiosk.ask(text)
+    assert ans.answer and ans.sentences
+    assert invented_facts(ans.answer, kiosk.catalog) == []

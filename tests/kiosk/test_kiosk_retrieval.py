@@ -1,0 +1,66 @@
+"""Retrieval: misspellings, plurals and everyday names find the product; unknown things do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.kiosk.planner import plan
+
+
+@pytest.mark.parametrize("question,sku", [
+    ("where is the oat milk", "MLK-OAT-1L"),
+    ("where is the choclate", "CHO-DRK-100"),       # misspelling
+    ("wher is the toothpast", "TTB-MNT-75"),
+    ("how much are bannanas", "BNA-1"),             # misspelling + plural
+    ("where are the batteries", "BAT-AA-4"),        # -ies plural
+    ("i need a phone charger", "USB-C-1M"),         # everyday name
+    ("where is the toilet paper", "TLT-9"),
+    ("how much is a coke", "COK-330"),
+    ("where are the trash bags", "BIN-BAG-20"),
+    ("Where do you keep the FROZEN PEAS?", "PEA-FRZ-900"),
+])
+def test_finds_the_product(index, question, sku):
+    p = plan(question, index)
+    assert p.kind == "product" and p.sources[0] == sku, (p.kind, p.sources)
+
+
+@pytest.mark.parametrize("question,row_words", [
+    ("is there a cash machine?", "ATM"),
+    ("when do you close", "7am"),
+    ("where are the toilets", "toilets"),
+    ("can i pay with apple pay", "contactless"),
+])
+def test_finds_the_faq_row(index, question, row_words):
+    p = plan(question, index)
+    assert p.kind == "faq" and p.faq is not None and row_words in p.faq.answer
+
+
+def test_product_question_wins_over_faq_on_the_same_word(index):
+    # "batteries" is also in the FAQ ("recycle batteries"), but a price question is about the product
+    p = plan("how much are the batteries", index)
+    assert p.kind == "product" and p.sources == ["BAT-AA-4"]
+
+
+@pytest.mark.parametrize("question", ["do you sell lawn mowers", "do you have soy milk", "how much is the champagne"])
+def test_not_carried_is_not_answered_with_a_lookalike(index, question):
+    p = plan(question, index)
+    assert p.kind == "not_carried"
+    assert p.sentences[0].startswith("Sorry, we don't carry")
+
+
+def test_lookalikes_are_offered_as_alternatives_only(index):
+    p = plan("do you have soy milk", index)
+    assert "soy milk" in p.sentences[0]
+    assert p.sentences[1].startswith("We do have") and "Milk" in p.sentences[1]
+
+
+def test_several_matching_products_are_grouped_by_place(index):
+    p = plan("where is the milk", index)
+    assert p.sentences[0] == "Whole Milk 1L, Oat Milk 1L and Almond Milk 1L are in Fridge 1."
+    assert "Almond Milk 1L is out of stock right now." in p.sentences
+
+
+def test_synonym_does_not_match_through_descriptions(index):
+    # "chip" appears in no product name here; crisps are found through the name/category, not a description
+    p = plan("where can i find crisps", index)
+    assert p.sources == ["CRS-SEA-150"]
