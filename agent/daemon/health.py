@@ -47,6 +47,9 @@ def outbox_depth(components: dict[str, dict[str, Any]], ctx: AgentContext) -> in
     v = _call_shared(ctx, "outbox_depth")
     if isinstance(v, int):
         return v
+    ob = _call_shared(ctx, "outbox")  # sync exposes its outbox stats()
+    if isinstance(ob, dict) and isinstance(ob.get("depth"), int):
+        return ob["depth"]
     for info in components.values():
         h = info.get("health") or {}
         for k in ("outbox_depth", "depth", "pending"):

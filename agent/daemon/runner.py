@@ -21,7 +21,7 @@ from agent.clock import Clock, SystemClock
 from agent.component import AgentContext
 from agent.config import Config, ConfigError, load_config
 from agent.daemon import health
-from agent.daemon.model_holder import Loader, ModelHolder, default_loader
+from agent.daemon.model_holder import Loader, ModelHolder
 from agent.daemon.notify import Notifier
 from agent.daemon.supervisor import Backoff, Supervisor
 from agent.events import Event, EventKind
@@ -34,6 +34,7 @@ STOP_LAST = ("agent.sync",)  # the outbox closes last so it still records what t
 
 
 def resolve_model_dir(cfg: Config) -> Path:
+    """daemon.model_dir (explicit override) > the OTA-installed `current` > llm.model_dir > the recipe's build dir."""
     if cfg.daemon.model_dir:
         return Path(cfg.daemon.model_dir)
     from agent.daemon.ota import models_root
@@ -41,7 +42,25 @@ def resolve_model_dir(cfg: Config) -> Path:
     current = models_root(cfg) / "current"
     if current.exists():
         return current
-    return paths.model_dir()
+    llm = getattr(cfg, "llm", None)
+    if llm is not None and getattr(llm, "model_dir", ""):
+        return Path(llm.model_dir)
+    recipe = getattr(llm, "recipe", "") if llm is not None else ""
+    return paths.model_dir(recipe) if recipe else paths.model_dir()
+
+
+def make_loader(cfg: Config) -> Loader:
+    """The real loader with the [llm] settings (threads, context, checksum verification)."""
+    llm = getattr(cfg, "llm", None)
+
+    def load(path: Path):
+        from agent.llm import load_model
+
+        if llm is None:
+            return load_model(path)
+        return load_model(path, threads=llm.threads or None, max_context=llm.max_context, verify=llm.verify_checksums)
+
+    return load
 
 
 def log_config_error(e: ConfigError, what: str) -> None:
@@ -50,7 +69,7 @@ def log_config_error(e: ConfigError, what: str) -> None:
 
 class Daemon:
     def __init__(self, config_path: str | Path | None, clock: Clock | None = None, notifier: Notifier | None = None,
-                 loader: Loader = default_loader, install_signals: bool = True) -> None:
+                 loader: Loader | None = None, install_signals: bool = True) -> None:
         self.config_path = Path(config_path) if config_path else None
         self.clock = clock or SystemClock()
         self.notifier = notifier or Notifier()
@@ -84,6 +103,12 @@ class Daemon:
         def build():
             mod = importlib.import_module(module_name)
             fn = getattr(mod, "build_component", None)
+            if fn is None:  # tolerate a package that keeps it in its component module
+                try:
+                    fn = getattr(importlib.import_module(module_name + ".component"), "build_component", None)
+                except ModuleNotFoundError as e:
+                    if e.name != module_name + ".component":
+                        raise
             if fn is None:
                 log.warning("package has no build_component(ctx) yet; not running it", extra=fields(component=module_name))
                 return None
@@ -94,6 +119,8 @@ class Daemon:
     def _wire(self, cfg: Config) -> None:
         d = cfg.daemon
         self.ctx = AgentContext(config=cfg, clock=self.clock)
+        if self.loader is None:
+            self.loader = make_loader(cfg)
         self.holder = ModelHolder(resolve_model_dir(cfg), self.loader)
         self.ctx.model = self.holder
         self.supervisor = Supervisor(self.ctx.bus, self.clock, Backoff(d.restart_backoff_s, d.restart_backoff_max_s, d.stable_after_s))
@@ -118,15 +145,16 @@ class Daemon:
             register_ota(self.ctx, self.holder, self.loader)
 
     def _wait_started(self, timeout_s: float) -> None:
-        """READY=1 only once every component got past construction (built and run() entered, or failed)."""
+        """READY=1 once every component is built and running with ok health (e.g. the kiosk port is bound), bounded."""
         deadline = self.clock.monotonic() + timeout_s
         assert self.supervisor is not None
         while self.clock.monotonic() < deadline:
             states = self.supervisor.states()
-            if all(s["state"] != "new" for s in states.values()):
+            if all(s["state"] not in ("new", "running") or s["ok"] for s in states.values()):
                 return
             if self._wake.wait(0.05):
                 return
+        log.warning("not every component came up in time; reporting ready anyway", extra=fields(timeout_s=timeout_s))
 
     def _stop_order(self) -> list[str]:
         assert self.supervisor is not None

@@ -22,7 +22,7 @@ class DaemonSettings:
         metadata={"help": "Python packages whose build_component(ctx) the daemon runs, each supervised in its own thread."},
     )
     disabled: list[str] = field(default_factory=list, metadata={"help": "Packages from `components` to leave out on this device (e.g. firmware_bridge on a kiosk)."})
-    model_dir: str = field(default="", metadata={"help": "Built model directory; empty: the OTA `current` model if one was installed, else the checkout's models/smollm2-135m-instruct."})
+    model_dir: str = field(default="", metadata={"help": "Override of the model directory (wins even over an OTA-installed model; for development). Empty: the OTA `current` model if one was installed, else llm.model_dir, else the llm recipe's build directory."})
     preload_model: bool = field(default=True, metadata={"help": "Load the model in the background at start, so the first shopper does not wait for it."})
     restart_backoff_s: float = field(default=1.0, metadata={"help": "Delay before restarting a crashed component; doubles on each crash in a row."})
     restart_backoff_max_s: float = field(default=60.0, metadata={"help": "Upper bound of the restart delay."})
