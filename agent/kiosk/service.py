@@ -153,15 +153,26 @@ class Kiosk:
         raise RuntimeError("unreachable: stream always ends with done")
 
     def suggestions(self, n: int = 4) -> list[str]:
-        prods = list(self.catalog.products.values())
+        """Questions the page offers as buttons: taken from the catalog so each one has a real answer."""
+        from agent.kiosk.checker import _core
+        from agent.kiosk.text import fold
+
+        def nice(p) -> tuple[str, str]:
+            core = _core(fold(p.name)) or fold(p.name)
+            return core, ("are" if core.endswith("s") else "is")
+
+        prods = [p for p in self.catalog.products.values() if p.stock != 0]
         out = []
         if prods:
-            out.append(f"Where is the {prods[0].name.lower()}?")
+            core, verb = nice(prods[0])
+            out.append(f"Where {verb} the {core}?")
         if len(prods) > 1:
-            out.append(f"How much is the {prods[len(prods) // 2].name.lower()}?")
+            core, verb = nice(prods[len(prods) // 2])
+            out.append(f"How much {verb} the {core}?")
         vegan = [p for p in prods if "vegan" in p.tags]
         if vegan:
-            out.append(f"Is the {vegan[-1].name.lower()} vegan?")
+            core, verb = nice(vegan[-1])
+            out.append(f"{verb.capitalize()} the {core} vegan?")
         if self.catalog.faq:
             out.append(self.catalog.faq[0].question)
         return out[:n]
