@@ -112,6 +112,10 @@ def write_alert_text(facts: dict[str, Any], model: Any | None, deadline_s: float
         log.warning("alert text model failed", extra=fields(error=str(e)))
         return AlertText(template_text(facts), "template", f"model error: {type(e).__name__}", time.monotonic() - t0)
     took = time.monotonic() - t0
+    finish = getattr(getattr(model, "last_stats", None), "finish_reason", "")
+    if finish in ("deadline", "length"):
+        why = f"model too slow (deadline {deadline_s} s)" if finish == "deadline" else "model text cut off at the token limit"
+        return AlertText(template_text(facts), "template", why, took)
     if took > deadline_s:
         return AlertText(template_text(facts), "template", f"model too slow ({took:.2f} s > {deadline_s} s)", took)
     problem = check_text(text, facts)

@@ -67,6 +67,12 @@ class Channel:
 
     def close(self) -> None:
         try:
+            if self.spec.kind == "ultrasonic":
+                # DistanceSensor.close() drops its trigger before stopping its sampling thread,
+                # which then crashes on the missing trigger; stop the thread first.
+                import gpiozero
+
+                gpiozero.SmoothedInputDevice.close(self.device)
             self.device.close()
         except Exception:
             pass

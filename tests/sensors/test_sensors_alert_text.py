@@ -1,0 +1,104 @@
+"""Alert text: the number checker, the template fallback, and the real local model when it is built."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from agent import paths
+from agent.sensors.alert_text import check_text, template_text, write_alert_text
+
+FACTS = {"slot": "A1", "sku": "COLA-330", "product": "Cola 330ml can", "level": "low", "units": 4,
+         "rate_per_h": 1.63, "hours_to_empty": 2.4, "suggested_qty": 8}
+
+
+class ScriptedModel:
+    """Stands in for the model to drive the fallback paths: returns fixed text, optionally slowly."""
+
+    def __init__(self, text: str, delay: float = 0.0, error: Exception | None = None) -> None:
+        self.text, self.delay, self.error = text, delay, error
+
+    def chat(self, messages, cfg):
+        assert messages[-1]["role"] == "user" and "A1" in messages[-1]["content"]
+        if self.error:
+            raise self.error
+        time.sleep(self.delay)
+        return self.text
+
+
+def test_template_passes_its_own_check_for_every_shape():
+    for facts in (FACTS, dict(FACTS, units=0, level="critical"), dict(FACTS, rate_per_h=None, hours_to_empty=None)):
+        text = template_text(facts)
+        assert check_text(text, facts) is None, text
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("Slot A1 (Cola 330ml can) has 4 left; bring 8.", None),
+    ("Slot A1 has 4 cans left, selling 1.6 per hour: bring 8 within 2.4 hours.", None),
+    ("Slot A1 has 5 left; bring 8.", "number 5"),            # wrong units
+    ("Slot A1 has 4 left; bring 12.", "number 12"),          # invented quantity
+    ("Refill the cola now, 4 left, bring 8.", "slot A1 not named"),
+    ("Slot A1 needs 8 more cans soon.", "units left (4) not stated"),
+    ("Slot A1: 4 left.\nBring 8.", "not one short line"),
+    ("", "empty"),
+])
+def test_checker(text, problem):
+    got = check_text(text, FACTS)
+    if problem is None:
+        assert got is None
+    else:
+        assert got is not None and problem in got
+
+
+def test_numbers_in_the_product_name_are_facts():
+    assert check_text("Slot A1: Cola 330ml can, 4 left, bring 8.", FACTS) is None
+
+
+def test_no_model_uses_template():
+    t = write_alert_text(FACTS, None)
+    assert (t.source, t.reason) == ("template", "no model loaded")
+    assert t.text == template_text(FACTS)
+
+
+def test_model_text_that_passes_is_used():
+    t = write_alert_text(FACTS, ScriptedModel("Slot A1 is low: 4 Cola 330ml cans left, bring 8."))
+    assert t.source == "model" and t.text.startswith("Slot A1")
+
+
+def test_invented_number_falls_back_to_template():
+    t = write_alert_text(FACTS, ScriptedModel("Slot A1 is low: 3 left, bring 8."))
+    assert t.source == "template" and "number 3" in t.reason and t.text == template_text(FACTS)
+
+
+def test_slow_model_falls_back_to_template():
+    t = write_alert_text(FACTS, ScriptedModel("Slot A1: 4 left, bring 8.", delay=0.3), deadline_s=0.1)
+    assert t.source == "template" and "too slow" in t.reason
+
+
+def test_model_error_falls_back_to_template():
+    t = write_alert_text(FACTS, ScriptedModel("", error=RuntimeError("onnx session died")))
+    assert t.source == "template" and "RuntimeError" in t.reason
+
+
+MODEL_DIR: Path = paths.model_dir()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (MODEL_DIR / "manifest.json").exists(),
+                    reason=f"the local model is not built at {MODEL_DIR} (run `edge-agent model build`)")
+def test_real_model_writes_checked_text_or_falls_back():
+    from agent.llm import load_model
+
+    model = load_model(MODEL_DIR)
+    results = []
+    for f in (FACTS, dict(FACTS, slot="B2", units=2, level="critical", suggested_qty=14)):
+        r = write_alert_text(f, model, deadline_s=20.0)
+        results.append(r)
+        assert r.text
+        if r.source == "model":
+            assert check_text(r.text, f) is None  # whatever the model wrote, every number is a fact
+        else:
+            assert r.reason and r.text == template_text(f)
+    print("real model alert texts:", [(r.source, r.reason, r.text, round(r.seconds, 2)) for r in results])

@@ -1,0 +1,46 @@
+"""The supervised component with the embedded defaults: the demo loops on mock pins on ctx.clock."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from agent.bus import EventBus
+from agent.clock import ScaledClock
+from agent.component import AgentContext
+from agent.config import load_config
+from agent.events import EventKind
+
+
+def test_demo_runs_with_defaults_and_answers_commands(tmp_path):
+    from agent.sensors import build_component
+
+    cfg = load_config(None)
+    assert cfg.sensors.devices == [] and cfg.sensors.demo is True
+    cfg._values["device"].data_dir = tmp_path
+    bus = EventBus()
+    events = []
+    bus.subscribe(events.append)
+    ctx = AgentContext(config=cfg, clock=ScaledClock(speed=20), bus=bus)
+    comp = build_component(ctx)
+    stop = threading.Event()
+    th = threading.Thread(target=comp.run, args=(stop,), daemon=True)
+    th.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(e.kind == EventKind.RESTOCK_ALERT for e in events):
+            time.sleep(0.1)
+        alerts = [e for e in events if e.kind == EventKind.RESTOCK_ALERT]
+        assert alerts, [e.kind for e in events]
+        assert comp.health()["ok"] is True and comp.health()["mode"] == "demo:demo"
+        stock = ctx.shared["stock"]()
+        assert set(stock) == {"COLA-330", "WATER-500", "CRISPS-SALT"}
+        res = ctx.commands.dispatch("ack_alert", {"alert_id": alerts[0].data["alert_id"]})
+        assert res["ok"] is True
+        assert any(e.kind == EventKind.ALERT_RESOLVED and e.data.get("reason") == "ack" for e in events)
+        assert (tmp_path / "sensors" / "alerts.json").exists()
+        assert all(e.source == "sensors" for e in events)
+    finally:
+        stop.set()
+        th.join(10)
+    assert not th.is_alive()
