@@ -29,6 +29,12 @@ def register(sub, groups) -> None:
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_eval)
 
+    b = groups["bench"].add_parser("kiosk", help="question-to-screen latency over HTTP/SSE, idle CPU and RSS of the kiosk server")
+    b.add_argument("--set", choices=["sample", "heldout", "fresh", "all"], default="all")
+    b.add_argument("--no-model", action="store_true", help="templates only")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=cmd_bench)
+
 
 def _model(no_model: bool):
     if no_model:
@@ -159,4 +165,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.show_failures:
             for fl in rep.failures:
                 print("  FAIL", json.dumps(fl))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from agent.kiosk.bench import run_bench
+
+    model = _model(args.no_model)
+    sets = ["sample", "heldout", "fresh"] if args.set == "all" else [args.set]
+    kiosks = {}
+    results = []
+    for name in sets:
+        from agent.kiosk.catalog import load_catalog
+        from agent.kiosk.evaluate import set_paths
+
+        c, f, _ = set_paths(name)
+        kiosks[name] = _kiosk(load_catalog(c, f), model)
+
+        def progress(i: int, n: int, name=name) -> None:
+            if i % 10 == 0 or i == n:
+                print(f"bench {name}: {i}/{n}", file=sys.stderr, flush=True)
+
+        r = run_bench(kiosks[name], [name], progress=progress)
+        r["set"], r["model"] = name, "loaded" if model is not None else "none (templates)"
+        results.append(r)
+        if args.json:
+            print(json.dumps(r))
+        else:
+            print(f"[{name}] {r['questions']} questions over HTTP/SSE, model: {r['model']}")
+            print(f"[{name}] first checked sentence on the wire p50 {r['first_sentence_ms']['p50']} ms  p95 {r['first_sentence_ms']['p95']} ms"
+                  f"  max {r['first_sentence_ms']['max']} ms")
+            print(f"[{name}] complete answer p50 {r['complete_ms']['p50']} ms  p95 {r['complete_ms']['p95']} ms  max {r['complete_ms']['max']} ms")
+            print(f"[{name}] idle CPU {r['idle_cpu_percent']}% of one core  process RSS {r['rss_mb']} MB")
     return 0
