@@ -17,7 +17,8 @@ from agent.bus import EventBus
 from agent.clock import SystemClock
 from agent.config import build_config
 
-GPIO_FREE = [0, 1, 2, 3, 4, 5, 6, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]
+# BCM pins left once SPI0 (7-11) is taken; 2 and 3 have fixed pull-ups (I2C), so they go to pulled-up inputs last.
+GPIO_FREE = [4, 5, 6, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 0, 1, 2, 3]
 
 
 def bench_config(n_ultrasonic: int = 6, n_loadcell: int = 8, n_thermistor: int = 8, n_digital: int = 10):
@@ -37,7 +38,8 @@ def bench_config(n_ultrasonic: int = 6, n_loadcell: int = 8, n_thermistor: int =
     kinds = ["beam", "beam", "beam", "beam", "beam", "beam", "door", "pir", "switch", "switch"]
     for i in range(n_digital):
         kind = kinds[i % len(kinds)]
-        d = {"id": f"d{i}", "kind": kind, "pin": pins.pop(0)}
+        pin = pins.pop(0)
+        d = {"id": f"d{i}", "kind": kind, "pin": pin, "pull_up": pin in (2, 3)}
         if kind in ("beam", "switch"):
             d["slot"] = f"D{i}"
             slots.append({"slot": f"D{i}", "sku": f"SKU-D{i}"})
@@ -77,7 +79,7 @@ def run_bench(seconds: float = 10.0, out=print) -> dict[str, float]:
         dt = 1.0 / cfg.sensors.rate_hz
         ticks: list[float] = []
         out(f"bench sensors: {n} sensors at {cfg.sensors.rate_hz:g} Hz for {seconds:g} s ...", flush=True)
-        cpu0, wall0 = time.process_time(), time.monotonic()
+        cpu0, wall0, thr0 = time.process_time(), time.monotonic(), time.thread_time()
         k = 0
         while time.monotonic() - wall0 < seconds:
             a = time.perf_counter()
@@ -85,7 +87,7 @@ def run_bench(seconds: float = 10.0, out=print) -> dict[str, float]:
             ticks.append(time.perf_counter() - a)
             k += 1
             time.sleep(max(0.0, wall0 + k * dt - time.monotonic()))
-        cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+        cpu, wall, thr = time.process_time() - cpu0, time.monotonic() - wall0, time.thread_time() - thr0
     finally:
         engine.close()
     spi_share = spi_read_s * len(lc) * k / wall
@@ -95,6 +97,7 @@ def run_bench(seconds: float = 10.0, out=print) -> dict[str, float]:
         "tick_mean_ms": 1000 * statistics.fmean(ticks), "tick_p99_ms": 1000 * sorted(ticks)[int(0.99 * (len(ticks) - 1))],
         "mock_spi_read_us": 1e6 * spi_read_s, "mock_spi_pct_one_core": 100.0 * spi_share,
         "cpu_pct_without_mock_spi": 100.0 * (cpu / wall - spi_share),
+        "sampler_thread_pct": 100.0 * thr / wall, "gpiozero_threads_pct": 100.0 * (cpu - thr) / wall,
     }
     out(f"  sensors={n} (6 ultrasonic, 8 loadcell + 8 thermistor on 2 MCP3008, 10 digital) rate={res['rate_hz']:g} Hz ticks={k}")
     out(f"  process CPU = {res['cpu_pct_one_core']:.2f}% of one core (target <= 5%)")
@@ -102,4 +105,6 @@ def run_bench(seconds: float = 10.0, out=print) -> dict[str, float]:
     out(f"  mock MCP3008 read (software SPI on mock pins) = {res['mock_spi_read_us']:.0f} us, "
         f"{res['mock_spi_pct_one_core']:.2f}% of one core of the above")
     out(f"  without the mock SPI bit-banging = {res['cpu_pct_without_mock_spi']:.2f}% of one core")
+    out(f"  split: sampling thread (engine + reads) = {res['sampler_thread_pct']:.2f}%, "
+        f"gpiozero's own threads (DistanceSensor queues) = {res['gpiozero_threads_pct']:.2f}%")
     return res
