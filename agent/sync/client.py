@@ -39,6 +39,10 @@ from agent.sync.topics import Topics
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 5.0
+# A drop this soon after a publish may have been caused by it (a broker that disconnects instead of refusing).
+QUICK_DROP_S = 1.0
+# After a quick drop, send one message at a time for this many acks so a poison message can be pinned down exactly.
+CAREFUL_ACKS = 50
 OFFLINE_REMINDER_S = 600.0
 
 CommandSink = Callable[[bytes, str | None, bytes | None], None]
@@ -90,6 +94,8 @@ class SyncClient:
         self._tries: dict[int, int] = {}
         self._cursor = 0
         self._more = False
+        self._careful = 0
+        self._refused_at: float | None = None
         self.sent = 0
         self.acked = 0
         self.refused = 0
@@ -211,6 +217,8 @@ class SyncClient:
                 self._periodic(c)
             self._goodbye(c)
         except _Lost as e:
+            if up:
+                self._judge_drop()
             self._failed(str(e), was_up=up)
         finally:
             self._down(c, up)
@@ -286,9 +294,36 @@ class SyncClient:
         else:
             log.debug("connect failed", extra=fields(error=error))
 
+    def _judge_drop(self) -> None:
+        """Was the connection dropped because of what we sent? Count a strike only when that is unambiguous."""
+        if not self._inflight:
+            return
+        now = self.clock.monotonic()
+        if now - max(t for _, t in self._inflight.values()) > QUICK_DROP_S:
+            return  # a silent network, not a reaction to a message
+        if self._refused_at is not None and now - self._refused_at <= QUICK_DROP_S:
+            return  # the broker refused a message and then hung up: that message already has its strike
+        if self._careful and len(self._inflight) == 1:
+            (row, _), = self._inflight.values()
+            self._strike(row, "broker closed the connection right after this message")
+        elif not self._careful:
+            log.warning("broker dropped the connection right after a publish; sending one at a time for a while",
+                        extra=fields(inflight=len(self._inflight)))
+        self._careful = CAREFUL_ACKS
+
+    def _strike(self, row: Row, reason: str) -> None:
+        tries = self._tries.get(row.id, 0) + 1
+        if tries >= self.max_tries:
+            self._tries.pop(row.id, None)
+            self.outbox.move_aside(row.id, tries, f"{reason} ({tries} times)")
+        else:
+            self._tries[row.id] = tries
+            self._retry.append((self.clock.monotonic() + min(2.0 ** tries, 30.0) / 4, row))
+            log.warning("broker refused a message; will retry", extra=fields(topic=row.topic, seq=row.seq, tries=tries, reason=reason))
+
     def _fill(self, c: mqtt.Client) -> None:
         now = self.clock.monotonic()
-        window = max(1, min(self.settings.inflight, self._receive_max))
+        window = 1 if self._careful else max(1, min(self.settings.inflight, self._receive_max))
         while self._retry and self._retry[0][0] <= now and len(self._inflight) < window:
             _, row = self._retry.popleft()
             self._publish_row(c, row)
@@ -375,15 +410,11 @@ class SyncClient:
         row, _ = entry
         if getattr(reason_code, "is_failure", False):
             self.refused += 1
-            tries = self._tries.get(row.id, 0) + 1
-            if tries >= self.max_tries:
-                self._tries.pop(row.id, None)
-                self.outbox.move_aside(row.id, tries, f"broker refused it {tries} times: {reason_code}")
-            else:
-                self._tries[row.id] = tries
-                self._retry.append((self.clock.monotonic() + min(2.0 ** tries, 30.0) / 4, row))
-                log.warning("broker refused a message; will retry", extra=fields(topic=row.topic, seq=row.seq, tries=tries, reason=str(reason_code)))
+            self._refused_at = self.clock.monotonic()
+            self._strike(row, f"broker refused it: {reason_code}")
             return
+        if self._careful:
+            self._careful -= 1
         self._tries.pop(row.id, None)
         self.outbox.ack(row.id)
         self.acked += 1
