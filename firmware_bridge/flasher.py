@@ -181,12 +181,14 @@ class Stm32Flasher:
 
     def _park(self) -> bool:
         """Leave the MCU listening in its bootloader so the next attempt needs nothing special."""
-        try:
-            self.boot.enter_bootloader(self.port)
-            self.bl.sync()
-            return True
-        except BootloaderError:
-            return False
+        for _ in range(5 if self.boot.can_reset else 1):
+            try:
+                self.boot.enter_bootloader(self.port)
+                self.bl.sync()
+                return True
+            except BootloaderError:
+                continue
+        return False
 
     def read_image(self, address: int, length: int) -> bytes:
         out = bytearray()
