@@ -72,20 +72,18 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
         if not any(place in fp for fp in fact_places):
             problems.append(f"place '{m.group(0)}' is not where any product in the facts is")
     if facts.catalog is not None:
-        fact_skus = {p.sku for p in facts.products}
-        for loc in {fold(p.location) for p in facts.catalog.products.values()}:
-            if len(loc) >= 4 and re.search(rf"\b{re.escape(loc)}\b", s) and not any(loc in fp for fp in fact_places):
+        names = catalog_names(facts.catalog)
+        for loc in names.locations:
+            if re.search(rf"\b{re.escape(loc)}\b", s) and not any(loc in fp for fp in fact_places):
                 problems.append(f"place '{loc}' is not where any product in the facts is")
-        # Blank out the retrieved products' own names first: "Peanut Butter" is not a mention of "Butter 250g".
-        rest = s
-        for p in sorted(facts.products, key=lambda p: -len(p.name)):
-            rest = rest.replace(fold(p.name), " ")
-            core = _core(fold(p.name))
-            if len(core) >= 4:
-                rest = rest.replace(core, " ")
-        for p in facts.catalog.products.values():
-            if p.sku not in fact_skus and _names(p, rest):
-                problems.append(f"names {p.name}, which is not among the retrieved products")
+        # The retrieved products' own names are not mentions of others ("Peanut Butter" is not "Butter 250g").
+        own = {fold(p.name) for p in facts.products} | {_core(fold(p.name)) for p in facts.products}
+        for phrase, prods in names.mentions(s):
+            if phrase in own or any(phrase in o and _within(phrase, o, s) for o in own):
+                continue
+            for p in prods:
+                if p.sku not in {f.sku for f in facts.products}:
+                    problems.append(f"names {p.name}, which is not among the retrieved products")
 
     named = [p for p in facts.products if _names(p, s)] or (facts.products if len(facts.products) == 1 else [])
     if _OUT.search(s):
@@ -118,6 +116,51 @@ def _names(p: Product, folded_sentence: str) -> bool:
         return True
     core = _core(name)
     return len(core) >= 4 and re.search(rf"\b{re.escape(core)}\b", folded_sentence) is not None
+
+
+def _within(phrase: str, own: str, sentence: str) -> bool:
+    """The phrase only occurs inside a mention of the retrieved product's own name."""
+    rest = sentence.replace(own, " ")
+    return re.search(rf"\b{re.escape(phrase)}\b", rest) is None
+
+
+class CatalogNames:
+    """Product names and places of one catalog, indexed so a sentence is checked in O(words), not O(products)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.by_phrase: dict[tuple[str, ...], list[Product]] = {}
+        for p in catalog.products.values():
+            for form in {fold(p.name), _core(fold(p.name))}:
+                key = tuple(_WORD.findall(form))
+                if key and len(" ".join(key)) >= 4:
+                    self.by_phrase.setdefault(key, []).append(p)
+        self.max_len = max((len(k) for k in self.by_phrase), default=0)
+        self.locations = sorted({fold(p.location) for p in catalog.products.values() if len(p.location) >= 4})
+
+    def mentions(self, folded_sentence: str) -> list[tuple[str, list[Product]]]:
+        ws = _WORD.findall(folded_sentence)
+        out = []
+        for i in range(len(ws)):
+            for n in range(1, min(self.max_len, len(ws) - i) + 1):
+                prods = self.by_phrase.get(tuple(ws[i:i + n]))
+                if prods:
+                    out.append((" ".join(ws[i:i + n]), prods))
+        return out
+
+
+_WORD = re.compile(r"[a-z0-9%]+(?:[.'][a-z0-9]+)*")
+_NAMES_CACHE: dict[int, tuple[Catalog, CatalogNames]] = {}
+
+
+def catalog_names(catalog: Catalog) -> CatalogNames:
+    hit = _NAMES_CACHE.get(id(catalog))
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    names = CatalogNames(catalog)
+    if len(_NAMES_CACHE) > 8:
+        _NAMES_CACHE.clear()
+    _NAMES_CACHE[id(catalog)] = (catalog, names)
+    return names
 
 
 def _core(name: str) -> str:

@@ -46,7 +46,8 @@ def _object_words(text: str) -> str:
     kept = []
     for w in re.split(r"[^a-z0-9%'-]+", text):
         w = w.strip("'-")
-        if w and stem(w) not in STOPWORDS and not re.fullmatch(r"[a-z]", w):
+        # no digits: the echo must not look like a price, size or place the store stated
+        if w and stem(w) not in STOPWORDS and not re.fullmatch(r"[a-z]", w) and not any(c.isdigit() for c in w):
             kept.append(w)
     return " ".join(kept[:6])
 
