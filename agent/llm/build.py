@@ -8,6 +8,7 @@ so a fresh clone on the same machine (CI) only verifies and links files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -114,22 +115,34 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
     gguf = fetch_source(recipe, stages)
     stages.done(f"source verified: {gguf}")
 
-    stages.start("dequantizing the GGUF into a float32 checkpoint (transformers)")
-    hf_dir = work / "hf"
-    chat_jinja = dequantize(gguf, hf_dir)
-    stages.done()
-
-    stages.start("exporting to ONNX with past key values (optimum)")
     exp = recipe.section("export")
-    fp32_dir = work / "fp32"
-    export_onnx(hf_dir, fp32_dir, exp.get("task", "text-generation-with-past"), int(exp.get("opset", 17)))
-    stages.done(f"exported {(fp32_dir / 'model.onnx').stat().st_size / 1e6:.0f} MB")
+    export_key = hashlib.sha256(json.dumps([src["sha256"], exp, BUILDER_VERSION], sort_keys=True).encode()).hexdigest()[:16]
+    export_dir = cache_root() / "exports" / f"{recipe.name}-{export_key}"
+    hf_dir, fp32_dir = export_dir / "hf", export_dir / "fp32"
+    if (export_dir / "complete").is_file():
+        stages.start(f"dequantize + ONNX export: reusing {export_dir}")
+        stages.done("reused")
+        stages.n += 1
+    else:
+        tmp_export = Path(tempfile.mkdtemp(prefix="export-", dir=work))
+        stages.start("dequantizing the GGUF into a float32 checkpoint (transformers)")
+        dequantize(gguf, tmp_export / "hf")
+        stages.done()
+        stages.start("exporting to ONNX with past key values (optimum)")
+        export_onnx(tmp_export / "hf", tmp_export / "fp32", exp.get("task", "text-generation-with-past"), int(exp.get("opset", 17)))
+        stages.done(f"exported {(tmp_export / 'fp32' / 'model.onnx').stat().st_size / 1e6:.0f} MB")
+        (tmp_export / "complete").write_text("ok\n")
+        export_dir.parent.mkdir(parents=True, exist_ok=True)
+        if export_dir.exists():
+            shutil.rmtree(export_dir)
+        tmp_export.rename(export_dir)
+    chat_jinja = (hf_dir / "chat_template.jinja").read_text(encoding="utf-8") if (hf_dir / "chat_template.jinja").is_file() else ""
 
     stages.start("quantizing MatMul weights to 4-bit (onnxruntime MatMulNBits)")
     q = recipe.section("quantize")
     q4 = work / "q4.onnx"
-    quantize(fp32_dir / "model.onnx", q4, q)
-    stages.done(f"quantized {q4.stat().st_size / 1e6:.0f} MB")
+    counts = quantize(fp32_dir / "model.onnx", q4, q)
+    stages.done(f"quantized {q4.stat().st_size / 1e6:.0f} MB: {counts['4']} MatMuls 4-bit, {counts['8']} 8-bit")
 
     stages.start("optimising the graph for CPU (onnxruntime, saved)")
     optimize(q4, final / "model.onnx")
@@ -166,7 +179,7 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
         "source": {"pypi": f"{src['pypi_package']}=={src['pypi_version']}", "file": Path(src["member"]).name, "sha256": src["sha256"],
                    "license": src.get("license")},
         "quantization": {"method": "onnxruntime MatMulNBits", "bits": q["bits"], "block_size": q["block_size"], "symmetric": q.get("symmetric", True),
-                         "accuracy_level": q.get("accuracy_level", 0), "float32": ["embed_tokens", "lm_head (tied)", "norms"],
+                         "accuracy_level": q.get("accuracy_level", 0), "matmuls_by_bits": counts, "keep_8bit": q.get("keep_8bit", []), "float32": ["embed_tokens", "lm_head (tied)", "norms"],
                          "requires": "int8 dot product (x86 AVX2/VNNI, ARM dotprod: Pi 5 yes, Pi 4 no) for accuracy_level 4"},
         "build_cpu": cpu_features(),
         "model": model_meta,
@@ -211,7 +224,7 @@ def fetch_source(recipe: Recipe, stages: Stages | None = None) -> Path:
     return cached
 
 
-def dequantize(gguf: Path, hf_dir: Path) -> str:
+def dequantize(gguf: Path, hf_dir: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -224,7 +237,6 @@ def dequantize(gguf: Path, hf_dir: Path) -> str:
     bulky = hf_dir / "tokenizer.model"  # transformers copies the whole GGUF here; nothing reads it
     if bulky.exists() and bulky.stat().st_size > 50_000_000:
         bulky.unlink()
-    return tok.chat_template or ""
 
 
 def export_onnx(hf_dir: Path, out_dir: Path, task: str, opset: int) -> None:
@@ -237,20 +249,37 @@ def export_onnx(hf_dir: Path, out_dir: Path, task: str, opset: int) -> None:
         main_export(str(hf_dir), output=str(out_dir), task=task, opset=opset, device="cpu", do_validation=False)
 
 
-def quantize(src: Path, dst: Path, q: dict[str, Any]) -> None:
+def quantize(src: Path, dst: Path, q: dict[str, Any]) -> dict[str, int]:
+    """4-bit MatMulNBits everywhere except the MatMuls matching ``keep_8bit`` (8-bit, same kernels).
+
+    The source weights are already Q4_1; re-rounding them to another 4-bit grid
+    adds a second error, which the attention and down projections do not tolerate.
+    """
+    import re
+
     import onnx
     from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
 
     logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
     if int(q["bits"]) != 4:
-        raise ModelError(f"only 4-bit MatMulNBits is supported, the recipe asks for {q['bits']} bits.")
+        raise ModelError(f"only 4-bit MatMulNBits (with 8-bit exceptions) is supported, the recipe asks for {q['bits']} bits.")
     model = onnx.load(str(src))
-    cfg = DefaultWeightOnlyQuantConfig(block_size=int(q["block_size"]), is_symmetric=bool(q.get("symmetric", True)),
-                                       accuracy_level=int(q.get("accuracy_level", 0)))
-    quant = MatMulNBitsQuantizer(model, block_size=int(q["block_size"]), is_symmetric=bool(q.get("symmetric", True)),
-                                 accuracy_level=int(q.get("accuracy_level", 0)), algo_config=cfg)
-    quant.process()
-    quant.model.save_model_to_file(str(dst), use_external_data_format=False)
+    patterns = [re.compile(p) for p in q.get("keep_8bit", [])]
+    matmuls = [n.name for n in model.graph.node if n.op_type == "MatMul"]
+    eight = [n for n in matmuls if any(p.search(n) for p in patterns)]
+    block, sym, level = int(q["block_size"]), bool(q.get("symmetric", True)), int(q.get("accuracy_level", 0))
+    for bits, exclude in ((4, eight), (8, [])):
+        cfg = DefaultWeightOnlyQuantConfig(block_size=block, is_symmetric=sym, accuracy_level=level, bits=bits)
+        quant = MatMulNBitsQuantizer(model, block_size=block, is_symmetric=sym, accuracy_level=level, nodes_to_exclude=exclude, algo_config=cfg, bits=bits)
+        quant.process()
+        model = quant.model.model
+    onnx.save(model, str(dst))
+    counts = {"4": 0, "8": 0}
+    for n in model.graph.node:
+        if n.op_type == "MatMulNBits":
+            b = next(a.i for a in n.attribute if a.name == "bits")
+            counts[str(b)] = counts.get(str(b), 0) + 1
+    return counts
 
 
 def optimize(src: Path, dst: Path) -> None:
