@@ -20,6 +20,7 @@ from agent.kiosk.text import fold
 
 _MONEY = re.compile(r"[$€£]\s*(\d+(?:\.\d{1,2})?)")
 _PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|counter|entrance|platform)\s*([a-z]?\d+[a-z]?)?\b", re.I)
+_PAREN = re.compile(r"([^,;:()]+?)\s*\(([^()]*)\)")
 _SPLIT = re.compile(r"(?<=[.!?])\s+|;|, and |, ")
 
 SETS = {"sample": ("sample_catalog.csv", "sample_faq.csv", "sample_questions.jsonl"),
@@ -49,12 +50,32 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     """Prices/places in the answer that belong to no product the same clause names (or to no FAQ answer)."""
     faq_text = fold(" ".join(f.answer for f in catalog.faq))
     prods = list(catalog.products.values())
-    bad = []
-    for clause in _SPLIT.split(answer):
-        c = fold(clause)
+    bad: list[str] = []
+
+    def named_in(c: str) -> list:
         named = [p for p in prods if fold(p.name) in c]
         # a longer name containing a shorter one ("Oat Milk 1L" vs "Milk") wins
-        named = [p for p in named if not any(q is not p and fold(p.name) in fold(q.name) and fold(q.name) in c for q in named)]
+        return [p for p in named if not any(q is not p and fold(p.name) in fold(q.name) and fold(q.name) in c for q in named)]
+
+    # "Name ($1.00, Aisle 2)": the parenthesis belongs to the name right before it.
+    def facts_paren(m: re.Match) -> bool:
+        return bool(_MONEY.search(m.group(2)) or _PLACE.search(m.group(2)))
+
+    for m in _PAREN.finditer(answer):
+        if not facts_paren(m):
+            continue
+        named = named_in(fold(m.group(1)))
+        inner = m.group(2)
+        for mm in _MONEY.finditer(inner):
+            if not named or all(round(p.price, 2) != round(float(mm.group(1)), 2) for p in named):
+                bad.append(f"price {mm.group(0)} in '{m.group(0).strip()}'")
+        for mm in _PLACE.finditer(inner):
+            if not named or not any(fold(mm.group(0)).strip() in fold(p.location) for p in named):
+                bad.append(f"place {mm.group(0)} in '{m.group(0).strip()}'")
+    answer = _PAREN.sub(lambda m: m.group(1) if facts_paren(m) else m.group(0), answer)
+    for clause in _SPLIT.split(answer):
+        c = fold(clause)
+        named = named_in(c)
         for m in _MONEY.finditer(clause):
             v = round(float(m.group(1)), 2)
             if not named or all(round(p.price, 2) != v for p in named):

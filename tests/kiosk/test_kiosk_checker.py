@@ -94,3 +94,9 @@ def test_any_text_gets_a_checked_answer_and_never_crashes(text):
     ans = kiosk.ask(text)
     assert ans.answer and ans.sentences
     assert invented_facts(ans.answer, kiosk.catalog) == []
+
+
+def test_invented_fact_counter_reads_lists_with_parentheses(catalog):
+    ok = "Labelled vegan: Oat Milk 1L ($2.49, Fridge 1), Sourdough Bread ($3.50, Aisle 1) and Bananas (each) ($0.25, Aisle 1)."
+    assert invented_facts(ok, catalog) == []
+    assert invented_facts("We do have Oat Milk 1L ($2.49, Aisle 1).", catalog) == ["place Aisle 1 in 'We do have Oat Milk 1L ($2.49, Aisle 1)'"]
