@@ -20,7 +20,7 @@ from agent.kiosk.text import fold
 
 _MONEY = re.compile(r"[$€£]\s*(\d+(?:\.\d{1,2})?)")
 _PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|counter|entrance|platform)\s*([a-z]?\d+[a-z]?)?\b", re.I)
-_PAREN = re.compile(r"([^,;:()]+?)\s*\(([^()]*)\)")
+_PAREN = re.compile(r"((?:[^,;:()]|\([^()\d]*\))+?)\s*\(([^()]*\d[^()]*)\)")
 _SPLIT = re.compile(r"(?<=[.!?])\s+|;|, and |, ")
 
 SETS = {"sample": ("sample_catalog.csv", "sample_faq.csv", "sample_questions.jsonl"),
