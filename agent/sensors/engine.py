@@ -251,6 +251,8 @@ class SensorEngine:
         txt = write_alert_text(a.facts, model, self.alert_cfg.text_deadline_s)
         a.text, a.text_source = txt.text, txt.source
         f = a.facts
+        log.info("restock alert", extra=fields(alert=a.id, slot=a.slot, level=a.level, units=f.get("units"),
+                                                 text_source=txt.source, text_reason=txt.reason or None))
         self._publish(EventKind.RESTOCK_ALERT, a.ts, alert_id=a.id, slot=a.slot, sku=f.get("sku"), product=f.get("product"),
                       level=a.level, units=f.get("units"), rate_per_h=f.get("rate_per_h"), hours_to_empty=f.get("hours_to_empty"),
                       suggested_qty=f.get("suggested_qty"), text=txt.text, text_source=txt.source, text_reason=txt.reason)

@@ -153,13 +153,14 @@ class ScenarioRunner:
         self.sc = scenario
         self.clock = clock
         self.fast = isinstance(clock, ManualClock)
+        # Faster than real time, gpiozero's DistanceSensor (which re-measures every ~60 ms of real
+        # time) lags the scenario: wait for it after each change, and do not call it stuck.
+        self.accelerated = self.fast or float(getattr(clock, "speed", 1.0)) > 1.0
         self.factory = sim_factory()
         # gpiozero 2.0.1's software SPI bus ignores pin_factory and uses Device.pin_factory.
         Device.pin_factory = self.factory
         cfg = scenario.config
-        if self.fast:
-            # The DistanceSensor re-measures in real time, so on a manual clock its reading only
-            # changes when the scenario moves it: stuck detection would fire on a healthy sensor.
+        if self.accelerated:
             for d in cfg.sensors.devices:
                 if d.kind == "ultrasonic":
                     d.stuck_s = 0.0
@@ -215,8 +216,8 @@ class ScenarioRunner:
         pin.drive_high() if high else pin.drive_low()
 
     def _settle_ultrasonic(self, ids: list[str]) -> None:
-        """On a manual clock, wait (real time) until the DistanceSensor has measured the new echo."""
-        if self.fast:
+        """Faster than real time, wait (real time) until the DistanceSensor has measured the new echo."""
+        if self.accelerated:
             for i in ids:
                 if i in self.triggers and not self.triggers[i].wait_pulses(2):
                     log.warning("ultrasonic did not pulse", extra={"fields": {"sensor": i}})
