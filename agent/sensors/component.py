@@ -31,6 +31,7 @@ class SensorsComponent:
         ctx.commands.register("ack_alert", self.cmd_ack_alert)
         ctx.commands.register("set_stock", self.cmd_set_stock)
         ctx.shared["stock"] = self.stock_units
+        ctx.shared["alerts"] = self.open_alerts
 
     # -- views and commands ------------------------------------------------------
 
@@ -38,6 +39,10 @@ class SensorsComponent:
         """Units per SKU right now ({} until the first readings)."""
         eng = self.engine
         return eng.stock.units_by_sku() if eng is not None else {}
+
+    def open_alerts(self) -> list[dict[str, Any]]:
+        eng = self.engine
+        return eng.open_alerts() if eng is not None else []
 
     def _running(self) -> SensorEngine:
         if self.engine is None:

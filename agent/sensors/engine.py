@@ -211,8 +211,9 @@ class SensorEngine:
             self._publish(EventKind.SALE, now, **base, sold=-ch.delta)
         elif ch.kind == "refill":
             self._publish(EventKind.REFILL, now, **base, added=ch.delta)
+        # sku_units: the SKU's total over all its slots (a product can sit in two columns).
         self._publish(EventKind.STOCK, now, **base, capacity=st.spec.capacity, rate_per_h=snap["rate_per_h"],
-                      hours_to_empty=snap["hours_to_empty"])
+                      hours_to_empty=snap["hours_to_empty"], sku_units=self.stock.units_by_sku().get(st.spec.sku, ch.units))
         self._evaluate_alerts(ch.slot, now)
 
     def facts(self, slot: str, now: float) -> dict[str, Any]:
@@ -292,6 +293,12 @@ class SensorEngine:
                 return {"ok": False, "error": f"no open alert {alert_id!r}; open: {[x.id for x in self.alerts.open_alerts()]}"}
             self._act(AlertAction("resolve", a, "ack"), self.clock.time(), by=by)
             return {"ok": True, "alert_id": alert_id, "slot": a.slot}
+
+    def open_alerts(self) -> list[dict[str, Any]]:
+        """Open alerts as JSON-able dicts (for the sync layer's retained state)."""
+        with self._lock:
+            return [{"id": a.id, "slot": a.slot, "level": a.level, "ts": a.ts, "units": a.facts.get("units"),
+                     "sku": a.facts.get("sku"), "text": a.text} for a in self.alerts.open_alerts()]
 
     def _persist(self) -> None:
         if self.store is not None:

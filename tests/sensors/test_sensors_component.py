@@ -35,6 +35,7 @@ def test_demo_runs_with_defaults_and_answers_commands(tmp_path):
         assert comp.health()["ok"] is True and comp.health()["mode"] == "demo:demo"
         stock = ctx.shared["stock"]()
         assert set(stock) == {"COLA-330", "WATER-500", "CRISPS-SALT"}
+        assert alerts[0].data["alert_id"] in [a["id"] for a in ctx.shared["alerts"]()]
         res = ctx.commands.dispatch("ack_alert", {"alert_id": alerts[0].data["alert_id"]})
         assert res["ok"] is True
         assert any(e.kind == EventKind.ALERT_RESOLVED and e.data.get("reason") == "ack" for e in events)

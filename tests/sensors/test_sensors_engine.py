@@ -157,3 +157,22 @@ def test_component_commands(factory, clock, bus, rec, tmp_path):
     with pytest.raises(CommandError, match="whole number 0..12"):
         ctx.commands.dispatch("set_stock", {"slot": "B1", "units": 99})
     comp.engine.close()
+
+
+def test_stock_event_carries_the_sku_total_over_slots(factory, clock, bus, rec):
+    chip = MockMCP3008(factory)
+    chip.set_fraction(0, frac(5))
+    chip.set_fraction(1, frac(3))
+    slots = [SLOT, dict(SLOT, slot="B2")]
+    cfg = make_config([LC, dict(LC, id="lc2", slot="B2", channel=1)], slots)
+    eng = SensorEngine(cfg.sensors, cfg.stock, cfg.alerts, clock=clock, bus=bus, factory=factory)
+    try:
+        for _ in range(30):
+            eng.tick()
+            clock.sleep(0.1)
+        last = {e.data["slot"]: e.data for e in rec.of(EventKind.STOCK)}
+        assert (last["B1"]["units"], last["B2"]["units"]) == (5, 3)
+        assert max(e.data["sku_units"] for e in rec.of(EventKind.STOCK)) == 8
+        assert eng.stock.units_by_sku() == {"RICE": 8}
+    finally:
+        eng.close()
