@@ -45,3 +45,48 @@ def test_demo_runs_with_defaults_and_answers_commands(tmp_path):
         stop.set()
         th.join(10)
     assert not th.is_alive()
+
+
+def test_configured_sensors_run_on_the_mock_factory(tmp_path):
+    """The hardware loop (not the demo) with pin_factory = "mock": a drop beam counts a sale."""
+    from gpiozero import Device
+
+    from agent.clock import ManualClock
+    from agent.sensors import build_component
+
+    from .conftest import make_config
+
+    cfg = make_config([{"id": "drop", "kind": "beam", "slot": "C1", "pin": 17}, {"id": "pir", "kind": "pir", "pin": 4}],
+                      [{"slot": "C1", "sku": "GUM", "capacity": 5, "low_units": 2, "critical_units": 1}],
+                      sensors={"pin_factory": "mock"})
+    cfg._values["device"].data_dir = tmp_path
+    bus = EventBus()
+    events = []
+    bus.subscribe(events.append)
+    ctx = AgentContext(config=cfg, clock=ManualClock(), bus=bus)
+    comp = build_component(ctx)
+    stop = threading.Event()
+    th = threading.Thread(target=comp.run, args=(stop,), daemon=True)
+    th.start()
+    try:
+        deadline = time.monotonic() + 10
+        while comp.engine is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert comp.health()["mode"] == "hardware"
+        pin = Device.pin_factory.pin(17)
+        for _ in range(3):
+            pin.drive_high()
+            pin.drive_low()
+        while time.monotonic() < deadline and ctx.shared["stock"]() != {"GUM": 2}:
+            time.sleep(0.01)
+        assert ctx.shared["stock"]() == {"GUM": 2}
+        assert sum(e.data["sold"] for e in events if e.kind == EventKind.SALE) == 3
+        while time.monotonic() < deadline and not any(e.kind == EventKind.RESTOCK_ALERT for e in events):
+            time.sleep(0.01)
+        assert [e.data["level"] for e in events if e.kind == EventKind.RESTOCK_ALERT] == ["low"]
+        assert ctx.commands.dispatch("set_stock", {"slot": "C1", "units": 5})["ok"]
+        assert ctx.shared["stock"]() == {"GUM": 5}
+    finally:
+        stop.set()
+        th.join(10)
+    assert not th.is_alive()
