@@ -78,15 +78,20 @@ def check_text(text: str, facts: dict[str, Any]) -> str | None:
     return None
 
 
+def _fact_line(d: dict[str, str]) -> str:
+    line = f"Facts: slot {d['slot']}, {d['product']}, {d['units']} left"
+    if d["hours"] != "unknown":
+        line += f", empty in {d['hours']} hours"
+    return line + f", bring {d['bring']}."
+
+
 def build_messages(facts: dict[str, Any]) -> list[dict[str, str]]:
-    d = display_facts(facts)
-    lines = [f"slot: {d['slot']}", f"product: {d['product']}", f"units left: {d['units']}"]
-    if d["rate"] != "unknown" and d["hours"] != "unknown":
-        lines += [f"sells per hour: {d['rate']}", f"hours to empty: {d['hours']}"]
-    lines.append(f"units to bring: {d['bring']}")
+    """One worked example, then the facts: a 135M model copies a pattern far better than it follows rules."""
     return [
-        {"role": "system", "content": "You write one short restock alert for a store worker. Use only the facts given and copy every number exactly. One sentence."},
-        {"role": "user", "content": "Facts:\n" + "\n".join(lines) + "\nWrite the alert."},
+        {"role": "system", "content": "You write short restock alerts for store staff. Use only the given facts."},
+        {"role": "user", "content": "Facts: slot C3, Oat bar, 2 left, empty in 1.5 hours, bring 10."},
+        {"role": "assistant", "content": "Slot C3 needs Oat bar soon: only 2 left, empty in 1.5 hours. Please bring 10."},
+        {"role": "user", "content": _fact_line(display_facts(facts))},
     ]
 
 
@@ -98,7 +103,7 @@ class AlertText:
     seconds: float = 0.0
 
 
-def write_alert_text(facts: dict[str, Any], model: Any | None, deadline_s: float = 2.5) -> AlertText:
+def write_alert_text(facts: dict[str, Any], model: Any | None, deadline_s: float = 4.0) -> AlertText:
     """Model text if it passes the check within the deadline, else the template."""
     if model is None:
         return AlertText(template_text(facts), "template", "no model loaded")
@@ -106,7 +111,7 @@ def write_alert_text(facts: dict[str, Any], model: Any | None, deadline_s: float
     try:
         from agent.llm import GenerationConfig
 
-        cfg = GenerationConfig(max_new_tokens=60, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
+        cfg = GenerationConfig(max_new_tokens=48, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
         text = str(model.chat(build_messages(facts), cfg)).strip()
     except Exception as e:  # the model failing must never lose the alert
         log.warning("alert text model failed", extra=fields(error=str(e)))

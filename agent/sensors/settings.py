@@ -141,7 +141,7 @@ class StockSettings:
 class AlertsSettings:
     cooldown_s: float = field(default=900.0, metadata={"help": "A slot's alert of the same level is not repeated within this many seconds; a later one is held until then, not dropped."})
     use_model: bool = field(default=True, metadata={"help": "Let the local model write alert text (numbers checked; template otherwise)."})
-    text_deadline_s: float = field(default=2.5, metadata={"help": "Longest the model may take to write an alert before the template is used."})
+    text_deadline_s: float = field(default=4.0, metadata={"help": "Longest the model may take to write an alert before the template is used (the model is shared with the kiosk, so keep it short)."})
     reevaluate_s: float = field(default=60.0, metadata={"help": "How often time-to-empty thresholds are re-checked without stock changes."})
 
     def validate(self) -> None:
