@@ -75,7 +75,22 @@ def check_text(text: str, facts: dict[str, Any]) -> str | None:
             return f"number {m} is not one of the facts"
     if d["units"] not in _NUMBER.findall(t):
         return f"units left ({d['units']}) not stated"
+    # Every number must also stand for the right fact: "8 left" is wrong when 8 is the refill quantity.
+    for pattern, key, what in _ROLES:
+        for m in pattern.finditer(t):
+            want = d[key]
+            if want == "unknown" or abs(float(m.group(1).replace(",", ".")) - float(want)) > 1e-9:
+                return f"{m.group(0)!r} does not match {what} ({want})"
     return None
+
+
+_N = r"(\d+(?:[.,]\d+)?)"
+_ROLES = [
+    (re.compile(_N + r"\s+(?:[A-Za-z]+\s+){0,3}?(?:left|remaining)\b", re.I), "units", "units left"),
+    (re.compile(r"\bbring\s+(?:[A-Za-z]+\s+){0,2}?" + _N, re.I), "bring", "units to bring"),
+    (re.compile(_N + r"\s*(?:h|hrs?|hours?)\b(?!\s*/)", re.I), "hours", "hours to empty"),
+    (re.compile(_N + r"\s+(?:[A-Za-z]+\s+){0,2}?(?:per|an|a)\s+hour\b", re.I), "rate", "units sold per hour"),
+]
 
 
 def _fact_line(d: dict[str, str]) -> str:

@@ -105,3 +105,23 @@ def test_real_model_writes_checked_text_or_falls_back():
             assert r.reason and r.text == template_text(f)
     print("real model alert texts:", [(r.source, r.reason, r.text, round(r.seconds, 2)) for r in results])
     assert any(r.source == "model" for r in results), "the prompt no longer gets one checked sentence out of the model: " + repr(results)
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("Slot A1 needs Cola soon: only 8 left, empty in 2.4 hours. Please bring 4.", "'8 left'"),   # swapped facts
+    ("Slot A1: 4 left, empty in 8 hours. Bring 8.", "'8 hours'"),
+    ("Slot A1: 4 left, selling 8 per hour. Bring 8.", "units sold per hour"),
+    ("Slot A1 needs Cola soon: only 4 left, empty in 2.4 hours. Please bring 8.", None),
+])
+def test_numbers_must_stand_for_the_right_fact(text, problem):
+    got = check_text(text, FACTS)
+    if problem is None:
+        assert got is None
+    else:
+        assert got is not None and problem in got, got
+
+
+def test_sold_out_slot_rejects_a_number_left_that_is_the_refill_quantity():
+    facts = dict(FACTS, units=0, hours_to_empty=0.0, suggested_qty=8, level="critical")
+    assert check_text("Slot A1 needs Cola 330ml can soon: only 8 left, empty in 0 hours. Please bring 8.", facts) is not None
+    assert check_text("Slot A1 is sold out: 0 left. Please bring 8.", facts) is None
