@@ -119,6 +119,7 @@ class Outbox:
         self._submitted = 0  # number of put ops handed to the writer
         self._committed = 0  # number of those committed
         self._closed = False
+        self._max_pending = 4 * self.settings.batch_max
         self._acked_pending: set[int] = set()
         self._error: str | None = None
         self.evicted: dict[str, int] = {}
@@ -168,6 +169,10 @@ class Outbox:
         with self._cond:
             if self._closed:
                 raise OutboxClosed("outbox is closed")
+            # Back-pressure: a producer faster than the disk waits here instead of growing memory without bound.
+            if len(self._ops) >= self._max_pending and not self._cond.wait_for(
+                    lambda: len(self._ops) < self._max_pending or self._closed, timeout):
+                raise TimeoutError(f"outbox writer is {len(self._ops)} messages behind for {timeout}s (disk stalled?)")
             self._ops.append(("put", item))
             self._submitted += 1
             ticket = self._submitted
@@ -262,8 +267,9 @@ class Outbox:
                         if remaining <= 0:
                             break
                         self._cond.wait(remaining)
-                ops = list(self._ops)
-                self._ops.clear()
+                n = min(len(self._ops), 2 * self.settings.batch_max)
+                ops = [self._ops.popleft() for _ in range(n)]
+                self._cond.notify_all()
             stop = any(op == "stop" for op, _ in ops)
             try:
                 done = self._commit(ops)
