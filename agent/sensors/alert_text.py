@@ -60,6 +60,10 @@ def check_text(text: str, facts: dict[str, Any]) -> str | None:
         return "empty text"
     if len(t) > MAX_CHARS or "\n" in t:
         return f"not one short line ({len(t)} chars)"
+    words = re.findall(r"[a-z0-9]+", t.lower())
+    trigrams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    if len(set(trigrams)) < len(trigrams):
+        return "repeats itself"
     d = display_facts(facts)
     if d["slot"].lower() not in t.lower():
         return f"slot {d['slot']} not named"

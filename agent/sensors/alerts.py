@@ -105,6 +105,29 @@ class AlertManager:
                 actions.append(AlertAction("raise", alert))
         return actions
 
+    def export_levels(self) -> dict[str, dict[str, Any]]:
+        return {slot: {"level": st.level, "last_alert_t": dict(st.last_alert_t), "pending": st.pending}
+                for slot, st in self.state.items()}
+
+    def restore(self, open_alerts: list[dict[str, Any]], levels: dict[str, dict[str, Any]]) -> int:
+        """Resume after a restart: same levels, same open alerts (bad entries are skipped, not fatal)."""
+        n = 0
+        for slot, v in levels.items():
+            st = self.state.get(slot)
+            if st is None or not isinstance(v, dict) or v.get("level") not in LEVELS:
+                continue
+            st.level = v["level"]
+            st.pending = v.get("pending") if v.get("pending") in LEVELS else None
+            st.last_alert_t = {k: float(t) for k, t in (v.get("last_alert_t") or {}).items() if k in LEVELS and isinstance(t, int | float)}
+        for a in open_alerts:
+            st = self.state.get(a.get("slot", ""))
+            if st is None or a.get("level") not in LEVELS or not str(a.get("id", "")).isalnum():
+                continue
+            st.open = Alert(id=str(a["id"]), slot=a["slot"], level=a["level"], ts=float(a.get("ts", 0.0)), facts=dict(a.get("facts") or {}),
+                            text=str(a.get("text", "")), text_source=str(a.get("text_source", "")))
+            n += 1
+        return n
+
     def ack(self, alert_id: str) -> Alert | None:
         for st in self.state.values():
             if st.open is not None and st.open.id == alert_id:
@@ -129,21 +152,32 @@ class AlertStore:
         self.file = directory / "alerts.json"
         self.inbox = directory / "acks"
 
-    def save(self, alerts: list[Alert]) -> None:
+    def save(self, alerts: list[Alert], levels: dict[str, dict[str, Any]] | None = None) -> None:
+        """Open alerts, plus each slot's level and last alert times so a restart does not alert twice."""
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(json.dumps([{"id": a.id, "slot": a.slot, "level": a.level, "ts": a.ts, "text": a.text,
-                                    "text_source": a.text_source, "facts": a.facts} for a in alerts], indent=1, default=str))
+        doc = {"open": [{"id": a.id, "slot": a.slot, "level": a.level, "ts": a.ts, "text": a.text,
+                         "text_source": a.text_source, "facts": a.facts} for a in alerts],
+               "slots": levels or {}}
+        tmp.write_text(json.dumps(doc, indent=1, default=str))
         os.replace(tmp, self.file)
 
-    def load(self) -> list[dict[str, Any]]:
+    def _doc(self) -> dict[str, Any]:
         try:
             data = json.loads(self.file.read_text())
         except FileNotFoundError:
-            return []
+            return {}
         except (OSError, ValueError) as e:
             raise ValueError(f"{self.file} is unreadable ({e}); it is rewritten by the running agent on the next alert change") from None
-        return data if isinstance(data, list) else []
+        return data if isinstance(data, dict) else {}
+
+    def load(self) -> list[dict[str, Any]]:
+        """The open alerts."""
+        return [a for a in self._doc().get("open", []) if isinstance(a, dict)]
+
+    def load_levels(self) -> dict[str, dict[str, Any]]:
+        slots = self._doc().get("slots", {})
+        return slots if isinstance(slots, dict) else {}
 
     def request_ack(self, alert_id: str, by: str = "cli") -> Path:
         if not alert_id or not all(c.isalnum() for c in alert_id):

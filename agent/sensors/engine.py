@@ -78,6 +78,13 @@ class SensorEngine:
         self._text_q: queue.Queue | None = queue.Queue() if async_text else None
         self._text_thread: threading.Thread | None = None
         self._lock = threading.RLock()
+        if store is not None:
+            try:
+                n = self.alerts.restore(store.load(), store.load_levels())
+                if n:
+                    log.info("open alerts restored", extra=fields(alerts=n, file=str(store.file)))
+            except ValueError as e:  # a damaged state file must not keep the sensors down
+                log.error("alert state not restored", extra=fields(error=str(e)))
         try:
             for spec in sensors.devices:
                 self.tracked.append(self._track(spec, open_channel(spec, factory)))
@@ -226,8 +233,12 @@ class SensorEngine:
     def _evaluate_alerts(self, slot: str, now: float) -> None:
         if not self.stock.slots[slot].known:
             return  # a faulty sensor's slot neither raises nor resolves alerts
-        for action in self.alerts.evaluate(slot, self.facts(slot, now), now):
+        before = (self.alerts.state[slot].level, self.alerts.state[slot].pending)
+        actions = self.alerts.evaluate(slot, self.facts(slot, now), now)
+        for action in actions:
             self._act(action, now)
+        if not actions and before != (self.alerts.state[slot].level, self.alerts.state[slot].pending):
+            self._persist()  # a re-arm or a held crossing must survive a restart too
 
     def _act(self, action: AlertAction, now: float, by: str = "") -> None:
         a = action.alert
@@ -303,7 +314,7 @@ class SensorEngine:
     def _persist(self) -> None:
         if self.store is not None:
             try:
-                self.store.save(self.alerts.open_alerts())
+                self.store.save(self.alerts.open_alerts(), self.alerts.export_levels())
             except OSError as e:
                 log.error("cannot save alert state", extra=fields(error=str(e), file=str(self.store.file)))
 

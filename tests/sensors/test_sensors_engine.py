@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from agent.component import AgentContext, CommandError, CommandRegistry
@@ -92,7 +90,7 @@ def test_alert_ack_through_the_cli_inbox(rig, rec, tmp_path, capsys):
     ticks(30)
     (alert,) = rec.of(EventKind.RESTOCK_ALERT)
     assert alert.data["level"] == "low" and alert.data["text_source"] == "template"
-    assert json.loads(store.file.read_text())[0]["id"] == alert.data["alert_id"]
+    assert store.load()[0]["id"] == alert.data["alert_id"]
     assert main(["alerts", "list", "--data-dir", str(tmp_path)]) == 0
     assert alert.data["alert_id"] in capsys.readouterr().out
     assert main(["alerts", "ack", alert.data["alert_id"], "--data-dir", str(tmp_path)]) == 0
@@ -101,7 +99,7 @@ def test_alert_ack_through_the_cli_inbox(rig, rec, tmp_path, capsys):
     ticks(15)
     (res,) = rec.of(EventKind.ALERT_RESOLVED)
     assert res.data == {"alert_id": alert.data["alert_id"], "slot": "B1", "sku": "RICE", "level": "low", "reason": "ack", "by": "cli"}
-    assert json.loads(store.file.read_text()) == []
+    assert store.load() == []
 
 
 def test_door_events(rig, rec, factory):
@@ -176,3 +174,46 @@ def test_stock_event_carries_the_sku_total_over_slots(factory, clock, bus, rec):
         assert eng.stock.units_by_sku() == {"RICE": 8}
     finally:
         eng.close()
+
+
+def test_restart_does_not_alert_the_same_crossing_twice(factory, clock, bus, rec, tmp_path):
+    chip = MockMCP3008(factory)
+    chip.set_fraction(0, frac(3))
+    cfg = make_config([LC], [SLOT], alerts={"cooldown_s": 0})
+    store = AlertStore(tmp_path / "sensors")
+
+    def run_engine(n):
+        eng = SensorEngine(cfg.sensors, cfg.stock, cfg.alerts, clock=clock, bus=bus, factory=factory, store=store)
+        try:
+            for _ in range(n):
+                eng.tick()
+                clock.sleep(0.1)
+        finally:
+            eng.close()
+        return eng
+
+    run_engine(30)
+    (alert,) = rec.of(EventKind.RESTOCK_ALERT)
+    run_engine(30)  # restarted, still 3 units: same crossing, no new alert, the open alert is kept
+    assert len(rec.of(EventKind.RESTOCK_ALERT)) == 1
+    assert [a["id"] for a in store.load()] == [alert.data["alert_id"]]
+    chip.set_fraction(0, frac(12))
+    eng = run_engine(40)  # refilled while the agent was down: the restored alert resolves
+    assert [e.data["reason"] for e in rec.of(EventKind.ALERT_RESOLVED)] == ["refill"]
+    assert eng.alerts.open_alerts() == [] and store.load() == []
+
+
+def test_damaged_alert_state_does_not_stop_the_sensors(factory, clock, bus, rec, tmp_path):
+    chip = MockMCP3008(factory)
+    chip.set_fraction(0, frac(3))
+    store = AlertStore(tmp_path / "sensors")
+    store.dir.mkdir(parents=True)
+    store.file.write_text("{{{")
+    cfg = make_config([LC], [SLOT])
+    eng = SensorEngine(cfg.sensors, cfg.stock, cfg.alerts, clock=clock, bus=bus, factory=factory, store=store)
+    for _ in range(30):
+        eng.tick()
+        clock.sleep(0.1)
+    eng.close()
+    assert len(rec.of(EventKind.RESTOCK_ALERT)) == 1
+    assert store.load()[0]["slot"] == "B1"  # rewritten whole
