@@ -24,7 +24,7 @@ from typing import Any
 from agent.llm.errors import ModelError
 from agent.llm.manifest import FORMAT, file_entries, read_manifest, sha256_file, verify_files, write_manifest
 from agent.llm.progress import Stages
-from agent.llm.recipe import BUILDER_VERSION, Recipe, load_recipe
+from agent.llm.recipe import BUILDER_VERSION, EXPORT_VERSION, Recipe, load_recipe
 from agent.paths import model_dir
 
 log = logging.getLogger("agent.llm.build")
@@ -116,7 +116,7 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
     stages.done(f"source verified: {gguf}")
 
     exp = recipe.section("export")
-    export_key = hashlib.sha256(json.dumps([src["sha256"], exp, BUILDER_VERSION], sort_keys=True).encode()).hexdigest()[:16]
+    export_key = hashlib.sha256(json.dumps([src["sha256"], exp, EXPORT_VERSION], sort_keys=True).encode()).hexdigest()[:16]
     export_dir = cache_root() / "exports" / f"{recipe.name}-{export_key}"
     hf_dir, fp32_dir = export_dir / "hf", export_dir / "fp32"
     if (export_dir / "complete").is_file():
@@ -138,15 +138,33 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
         tmp_export.rename(export_dir)
     chat_jinja = (hf_dir / "chat_template.jinja").read_text(encoding="utf-8") if (hf_dir / "chat_template.jinja").is_file() else ""
 
-    stages.start("quantizing MatMul weights to 4-bit (onnxruntime MatMulNBits)")
     q = recipe.section("quantize")
-    q4 = work / "q4.onnx"
-    counts = quantize(fp32_dir / "model.onnx", q4, q)
-    stages.done(f"quantized {q4.stat().st_size / 1e6:.0f} MB: {counts['4']} MatMuls 4-bit, {counts['8']} 8-bit")
+    config = json.loads((hf_dir / "config.json").read_text())
+    max_context = int(exp.get("max_context", 2048))
+    graph = q.get("graph", "optimum")
+    if graph == "gqa":
+        from agent.llm.fuse import write_fused_llama
+
+        stages.start("rewriting into fused CPU ops (GroupQueryAttention, SkipSimplifiedLayerNorm) with 4/8-bit MatMulNBits")
+        fused = work / "fused.onnx"
+        model_meta = write_fused_llama(fp32_dir / "model.onnx", fused, config, q, max_context)
+        model_meta["file"] = "model.onnx"
+        counts = model_meta["matmuls_by_bits"]
+        stages.done(f"fused {fused.stat().st_size / 1e6:.0f} MB: {counts['4']} MatMuls 4-bit, {counts['8']} 8-bit, lm_head/embedding {model_meta['lm_head_bits']}-bit")
+    elif graph == "optimum":
+        stages.start("quantizing MatMul weights to 4-bit (onnxruntime MatMulNBits)")
+        fused = work / "q4.onnx"
+        counts = quantize(fp32_dir / "model.onnx", fused, q)
+        model_meta = {"file": "model.onnx", "graph": "optimum", "max_context": max_context, "num_layers": config["num_hidden_layers"],
+                      "num_kv_heads": config["num_key_value_heads"], "head_dim": config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"],
+                      "vocab_size": config["vocab_size"], "architecture": config.get("model_type"), "matmuls_by_bits": counts}
+        stages.done(f"quantized {fused.stat().st_size / 1e6:.0f} MB: {counts['4']} MatMuls 4-bit, {counts['8']} 8-bit")
+    else:
+        raise ModelError(f"{recipe.path}: [quantize] graph must be 'gqa' or 'optimum', not {graph!r}.")
 
     stages.start("optimising the graph for CPU (onnxruntime, saved)")
-    optimize(q4, final / "model.onnx")
-    stages.done()
+    optimize(fused, final / "model.onnx")
+    stages.done(f"{(final / 'model.onnx').stat().st_size / 1e6:.0f} MB")
 
     stages.start("writing the tokenizer and chat template")
     shutil.copy2(hf_dir / "tokenizer.json", final / "tokenizer.json")
@@ -155,13 +173,8 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
                                                           "source_jinja": chat_jinja}, indent=2) + "\n", encoding="utf-8")
     stages.done()
 
-    config = json.loads((hf_dir / "config.json").read_text())
-    max_context = int(exp.get("max_context", 2048))
-    model_meta = {"file": "model.onnx", "graph": "optimum", "max_context": max_context, "num_layers": config["num_hidden_layers"],
-                  "num_kv_heads": config["num_key_value_heads"], "head_dim": config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"],
-                  "vocab_size": config["vocab_size"], "architecture": config.get("model_type")}
     stages.start("quality gate: perplexity and greedy agreement vs the unquantized export")
-    quality = quality_gate(recipe, fp32_dir / "model.onnx", final / "model.onnx", final / "tokenizer.json", chat, stages)
+    quality = quality_gate(recipe, fp32_dir / "model.onnx", final / "model.onnx", model_meta, final / "tokenizer.json", chat, stages)
     stages.done(f"perplexity {quality['perplexity_quantized']:.3f} vs {quality['perplexity_unquantized']:.3f} "
                 f"(ratio {quality['perplexity_ratio']:.4f}, limit {quality['max_ppl_ratio']}); greedy exact match {quality['greedy']['exact_match']:.0%}")
     if not quality["passed"]:
@@ -179,7 +192,8 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
         "source": {"pypi": f"{src['pypi_package']}=={src['pypi_version']}", "file": Path(src["member"]).name, "sha256": src["sha256"],
                    "license": src.get("license")},
         "quantization": {"method": "onnxruntime MatMulNBits", "bits": q["bits"], "block_size": q["block_size"], "symmetric": q.get("symmetric", True),
-                         "accuracy_level": q.get("accuracy_level", 0), "matmuls_by_bits": counts, "keep_8bit": q.get("keep_8bit", []), "float32": ["embed_tokens", "lm_head (tied)", "norms"],
+                         "accuracy_level": q.get("accuracy_level", 0), "matmuls_by_bits": counts, "keep_8bit": q.get("keep_8bit", []), "graph": graph,
+                         "lm_head_bits": model_meta.get("lm_head_bits", 32), "embedding_bits": model_meta.get("embedding_bits", 32), "float32": ["norms", "rotary tables"],
                          "requires": "int8 dot product (x86 AVX2/VNNI, ARM dotprod: Pi 5 yes, Pi 4 no) for accuracy_level 4"},
         "build_cpu": cpu_features(),
         "model": model_meta,
@@ -293,9 +307,9 @@ def optimize(src: Path, dst: Path) -> None:
     ort.InferenceSession(str(src), so, providers=["CPUExecutionProvider"])
 
 
-def quality_gate(recipe: Recipe, fp32: Path, quantized: Path, tokenizer: Path, chat: dict[str, Any], stages: Stages) -> dict[str, Any]:
+def quality_gate(recipe: Recipe, fp32: Path, quantized: Path, meta: dict[str, Any], tokenizer: Path, chat: dict[str, Any], stages: Stages) -> dict[str, Any]:
     from agent.llm.chat_template import make_template
-    from agent.llm.onnx_decoder import OptimumDecoder, physical_cores
+    from agent.llm.onnx_decoder import OptimumDecoder, make_decoder, physical_cores
     from agent.llm.quality import agreement, greedy_tokens, perplexity
     from agent.llm.tokenizer import load_tokenizer
 
@@ -309,8 +323,10 @@ def quality_gate(recipe: Recipe, fp32: Path, quantized: Path, tokenizer: Path, c
     threads = physical_cores()
     results: dict[str, Any] = {}
     conts: dict[str, list[list[int]]] = {}
-    for label, path in (("unquantized", fp32), ("quantized", quantized)):
-        dec = OptimumDecoder(path, threads, 4096, low_memory=False)
+    makers = {"unquantized": lambda: OptimumDecoder(fp32, threads, 4096, low_memory=False),
+              "quantized": lambda: make_decoder(quantized, meta, threads, int(meta["max_context"]), low_memory=False)}
+    for label, make in makers.items():
+        dec = make()
         results[label] = perplexity(dec, ids, window, lambda s, label=label: stages.note(f"perplexity ({label}) {s}"))
         conts[label] = [greedy_tokens(dec, template, p, n, template.stop_ids()) for p in prompts]
         stages.note(f"{label}: perplexity {results[label]:.3f}, greedy continuations of {len(prompts)} prompts done")

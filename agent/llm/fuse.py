@@ -1,0 +1,179 @@
+"""Rewrite an optimum-exported Llama decoder into onnxruntime's fused CPU operators.
+
+The optimum export spells attention out as dozens of small ops and grows the
+KV cache by concatenation every step. This pass reads the exported weights
+(by the exporter's node names) and writes the same network with
+``com.microsoft`` fused kernels:
+
+* ``GroupQueryAttention`` with rotary embedding inside and a KV cache that is
+  one preallocated buffer per layer shared between past and present (no copy
+  per token);
+* ``SkipSimplifiedLayerNormalization`` (residual add + RMSNorm in one op);
+* ``MatMulNBits`` with q/k/v packed into one matrix (one kernel call);
+* the vocabulary projection only for the positions asked for (the last one
+  while generating: a prompt of 80 tokens does not pay 80 lm_head products);
+* a block-quantized embedding (``GatherBlockQuantized``).
+
+It is a graph pass, not a second exporter: every weight comes from the
+optimum graph, and the quality gate compares the result with that graph.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.llm.errors import ModelError
+
+MS = "com.microsoft"
+
+
+def _quantize(w_kn: np.ndarray, bits: int, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric block quantization of a [K, N] weight in MatMulNBits layout ([N, K/block, blob], [N, K/block])."""
+    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, DefaultWeightOnlyQuantizer
+
+    cfg = DefaultWeightOnlyQuantConfig(block_size=block, is_symmetric=True, bits=bits)
+    packed, scales, _ = DefaultWeightOnlyQuantizer(cfg).qbits_block_quant(np.ascontiguousarray(w_kn, dtype=np.float32))
+    return packed, scales
+
+
+class _Weights:
+    """The optimum graph's initializers, found through the exporter's node names."""
+
+    def __init__(self, path: Path) -> None:
+        import onnx
+        from onnx import numpy_helper
+
+        model = onnx.load(str(path))
+        self.init = {i.name: i for i in model.graph.initializer}
+        self.nodes = {n.name: n for n in model.graph.node}
+        self._np = numpy_helper.to_array
+
+    def const_input(self, node_name: str) -> np.ndarray:
+        node = self.nodes.get(node_name)
+        if node is None:
+            raise ModelError(f"the exported graph has no node {node_name!r}; the fused rewrite supports optimum's Llama export only.")
+        for x in node.input:
+            if x in self.init:
+                return self._np(self.init[x]).astype(np.float32)
+        raise ModelError(f"node {node_name!r} has no constant weight input.")
+
+
+def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str, Any], max_context: int) -> dict[str, Any]:
+    """Write the fused model to ``dst``; return the manifest's model metadata."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    if config.get("model_type") not in ("llama", "mistral", "qwen2") or config.get("rope_scaling"):
+        raise ModelError(f"the fused rewrite supports plain-RoPE Llama-family models, not {config.get('model_type')!r} with rope_scaling {config.get('rope_scaling')!r}.")
+    if config.get("attention_bias") or config.get("mlp_bias"):
+        raise ModelError("the fused rewrite does not handle attention/MLP biases.")
+    w = _Weights(src)
+    layers = int(config["num_hidden_layers"])
+    hidden = int(config["hidden_size"])
+    heads = int(config["num_attention_heads"])
+    kv_heads = int(config["num_key_value_heads"])
+    head_dim = int(config.get("head_dim") or hidden // heads)
+    vocab = int(config["vocab_size"])
+    eps = float(config.get("rms_norm_eps", 1e-6))
+    theta = float(config.get("rope_theta", 10000.0))
+    block = int(q["block_size"])
+    level = int(q.get("accuracy_level", 0))
+    eight = [re.compile(p) for p in q.get("keep_8bit", [])]
+    head_bits = int(q.get("lm_head_bits", 8))
+
+    inits: list[Any] = []
+    nodes: list[Any] = []
+    counts = {"4": 0, "8": 0}
+
+    def add_init(name: str, arr: np.ndarray) -> str:
+        inits.append(numpy_helper.from_array(arr, name))
+        return name
+
+    def matmul(name: str, x: str, w_kn: np.ndarray, bits: int) -> str:
+        k, n = w_kn.shape
+        packed, scales = _quantize(w_kn, bits, block)
+        add_init(f"{name}.qweight", packed)
+        add_init(f"{name}.scales", scales.reshape(-1))
+        nodes.append(helper.make_node("MatMulNBits", [x, f"{name}.qweight", f"{name}.scales"], [f"{name}.out"], name=name, domain=MS,
+                                      K=k, N=n, bits=bits, block_size=block, accuracy_level=level))
+        counts[str(bits)] += 1
+        return f"{name}.out"
+
+    def bits_for(*node_names: str) -> int:
+        return 8 if any(p.search(n) for p in eight for n in node_names) else 4
+
+    # Embedding: block-quantized, gathered by id.
+    embed = w.const_input("/model/embed_tokens/Gather")  # [V, H]
+    e_packed, e_scales = _quantize(embed.T, head_bits, block)
+    add_init("embed.qweight", e_packed.reshape(vocab, -1))
+    add_init("embed.scales", e_scales)
+    nodes.append(helper.make_node("GatherBlockQuantized", ["embed.qweight", "input_ids", "embed.scales"], ["embeds"], name="embed", domain=MS,
+                                  bits=head_bits, block_size=block, gather_axis=0, quantize_axis=1))
+
+    inv_freq = 1.0 / (theta ** (np.arange(0, head_dim, 2, dtype=np.float64) / head_dim))
+    freqs = np.outer(np.arange(max_context, dtype=np.float64), inv_freq)
+    add_init("cos_cache", np.cos(freqs).astype(np.float32))
+    add_init("sin_cache", np.sin(freqs).astype(np.float32))
+
+    residual, pending = "embeds", None
+    for i in range(layers):
+        p = f"/model/layers.{i}"
+        ln1 = add_init(f"l{i}.ln1", w.const_input(f"{p}/input_layernorm/Mul_1"))
+        if pending is None:
+            nodes.append(helper.make_node("SimplifiedLayerNormalization", [residual, ln1], [f"l{i}.norm1"], name=f"l{i}.norm1", axis=-1, epsilon=eps, stash_type=1))
+        else:
+            nodes.append(helper.make_node("SkipSimplifiedLayerNormalization", [pending, residual, ln1], [f"l{i}.norm1", "", "", f"l{i}.res1"],
+                                          name=f"l{i}.norm1", domain=MS, epsilon=eps))
+            residual = f"l{i}.res1"
+        names = [f"{p}/self_attn/{x}_proj/MatMul" for x in "qkv"]
+        qkv = np.concatenate([w.const_input(n) for n in names], axis=1)
+        qkv_out = matmul(f"l{i}.qkv", f"l{i}.norm1", qkv, bits_for(*names))
+        nodes.append(helper.make_node("GroupQueryAttention", [qkv_out, "", "", f"past_key_values.{i}.key", f"past_key_values.{i}.value", "seqlens_k",
+                                                              "total_sequence_length", "cos_cache", "sin_cache"],
+                                      [f"l{i}.attn", f"present.{i}.key", f"present.{i}.value"], name=f"l{i}.gqa", domain=MS,
+                                      num_heads=heads, kv_num_heads=kv_heads, do_rotary=1, rotary_interleaved=0, scale=float(head_dim**-0.5)))
+        o_name = f"{p}/self_attn/o_proj/MatMul"
+        o_out = matmul(f"l{i}.o", f"l{i}.attn", w.const_input(o_name), bits_for(o_name))
+        ln2 = add_init(f"l{i}.ln2", w.const_input(f"{p}/post_attention_layernorm/Mul_1"))
+        nodes.append(helper.make_node("SkipSimplifiedLayerNormalization", [o_out, residual, ln2], [f"l{i}.norm2", "", "", f"l{i}.res2"],
+                                      name=f"l{i}.norm2", domain=MS, epsilon=eps))
+        residual = f"l{i}.res2"
+        g_name, u_name, d_name = (f"{p}/mlp/{x}_proj/MatMul" for x in ("gate", "up", "down"))
+        gate = matmul(f"l{i}.gate", f"l{i}.norm2", w.const_input(g_name), bits_for(g_name))
+        up = matmul(f"l{i}.up", f"l{i}.norm2", w.const_input(u_name), bits_for(u_name))
+        nodes.append(helper.make_node("Sigmoid", [gate], [f"l{i}.sig"], name=f"l{i}.sig"))
+        nodes.append(helper.make_node("Mul", [gate, f"l{i}.sig"], [f"l{i}.silu"], name=f"l{i}.silu"))
+        nodes.append(helper.make_node("Mul", [f"l{i}.silu", up], [f"l{i}.act"], name=f"l{i}.act"))
+        pending = matmul(f"l{i}.down", f"l{i}.act", w.const_input(d_name), bits_for(d_name))
+
+    lnf = add_init("final_norm", w.const_input("/model/norm/Mul_1"))
+    nodes.append(helper.make_node("SkipSimplifiedLayerNormalization", [pending, residual, lnf], ["final"], name="final_norm", domain=MS, epsilon=eps))
+    # Only the last ``num_logits`` positions reach the vocabulary projection.
+    add_init("axis1", np.array([1], dtype=np.int64))
+    add_init("big", np.array([np.iinfo(np.int64).max], dtype=np.int64))
+    nodes.append(helper.make_node("Neg", ["num_logits"], ["neg_n"], name="neg_n"))
+    nodes.append(helper.make_node("Slice", ["final", "neg_n", "big", "axis1"], ["final_last"], name="last_positions"))
+    matmul("lm_head", "final_last", embed.T if config.get("tie_word_embeddings", True) else w.const_input("/lm_head/MatMul"), head_bits)
+    nodes.append(helper.make_node("Identity", ["lm_head.out"], ["logits"], name="logits"))
+
+    kv_shape = [1, kv_heads, "max_context", head_dim]
+    inputs = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, "sequence"]),
+              helper.make_tensor_value_info("seqlens_k", TensorProto.INT32, [1]),
+              helper.make_tensor_value_info("total_sequence_length", TensorProto.INT32, []),
+              helper.make_tensor_value_info("num_logits", TensorProto.INT64, [1])]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, "positions", vocab])]
+    for i in range(layers):
+        for kind in ("key", "value"):
+            inputs.append(helper.make_tensor_value_info(f"past_key_values.{i}.{kind}", TensorProto.FLOAT, kv_shape))
+            outputs.append(helper.make_tensor_value_info(f"present.{i}.{kind}", TensorProto.FLOAT, kv_shape))
+    graph = helper.make_graph(nodes, "edge-agent-fused-llama", inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)], producer_name="edge-agent")
+    model.ir_version = 9
+    onnx.save(model, str(dst))
+    return {"file": dst.name, "graph": "gqa", "max_context": max_context, "num_layers": layers, "num_kv_heads": kv_heads, "head_dim": head_dim,
+            "num_heads": heads, "vocab_size": vocab, "architecture": config.get("model_type"), "matmuls_by_bits": counts,
+            "lm_head_bits": head_bits, "embedding_bits": head_bits}

@@ -1,0 +1,70 @@
+"""Runs the fused graph (agent.llm.fuse): one preallocated KV buffer per layer, shared by past and present.
+
+The cache is allocated once for the whole context window and bound as both
+input and output of every step, so ``GroupQueryAttention`` writes the new
+keys/values in place; nothing is copied or reallocated while generating.
+Pages of the buffer that the context never reaches are never touched, so
+they do not count towards resident memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.llm.errors import ModelError
+from agent.llm.onnx_decoder import open_session
+
+
+class GQADecoder:
+    def __init__(self, path: Path, meta: dict[str, Any], threads: int, max_context: int, low_memory: bool = True) -> None:
+        import onnxruntime as ort
+
+        self.sess = open_session(path, threads, low_memory)
+        built = int(meta.get("max_context", max_context))
+        if max_context > built:
+            max_context = built  # the rotary tables were built for this many positions
+        self.max_context = max_context
+        layers, kv_heads, head_dim = int(meta["num_layers"]), int(meta["num_kv_heads"]), int(meta["head_dim"])
+        self.names = [f"past_key_values.{i}.{k}" for i in range(layers) for k in ("key", "value")]
+        shape = [1, kv_heads, max_context, head_dim]
+        self.cache = [ort.OrtValue.ortvalue_from_shape_and_type(shape, np.float32, "cpu", 0) for _ in self.names]
+        self._seqlens = np.zeros(1, dtype=np.int32)
+        self._total = np.zeros((), dtype=np.int32)
+        self._num_logits = np.ones(1, dtype=np.int64)
+        self.binding = self.sess.io_binding()
+        # logits first, so it is output 0; decode steps reuse one preallocated [1, 1, vocab] buffer
+        self._logits1 = ort.OrtValue.ortvalue_from_shape_and_type([1, 1, int(meta["vocab_size"])], np.float32, "cpu", 0)
+        self.binding.bind_ortvalue_output("logits", self._logits1)
+        for name, buf in zip(self.names, self.cache, strict=True):
+            self.binding.bind_ortvalue_input(name, buf)
+            self.binding.bind_ortvalue_output(name.replace("past_key_values.", "present."), buf)
+        self.length = 0
+
+    def reset(self) -> None:
+        self.length = 0  # GQA reads only the first seqlens_k + 1 positions; old contents are ignored
+
+    def forward(self, ids: list[int], all_logits: bool = False) -> np.ndarray:
+        n = len(ids)
+        total = self.length + n
+        if total > self.max_context:
+            raise ModelError(f"context overflow: {total} tokens > max_context {self.max_context}")
+        b = self.binding
+        b.bind_cpu_input("input_ids", np.asarray(ids, dtype=np.int64)[None, :])
+        self._seqlens[0] = total - 1
+        self._total[()] = total
+        self._num_logits[0] = n if all_logits else 1
+        b.bind_cpu_input("seqlens_k", self._seqlens)
+        b.bind_cpu_input("total_sequence_length", self._total)
+        b.bind_cpu_input("num_logits", self._num_logits)
+        if self._num_logits[0] == 1:
+            b.bind_ortvalue_output("logits", self._logits1)
+        else:
+            b.bind_output("logits")
+        self.sess.run_with_iobinding(b)
+        self.length = total
+        logits = b.get_outputs()[0].numpy()[0]
+        # copy: the decode buffer is overwritten by the next step
+        return logits.copy() if all_logits else logits[-1].copy()
