@@ -267,7 +267,7 @@ class SensorEngine:
                                                  text_source=txt.source, text_reason=txt.reason or None))
         self._publish(EventKind.RESTOCK_ALERT, a.ts, alert_id=a.id, slot=a.slot, sku=f.get("sku"), product=f.get("product"),
                       level=a.level, units=f.get("units"), rate_per_h=f.get("rate_per_h"), hours_to_empty=f.get("hours_to_empty"),
-                      suggested_qty=f.get("suggested_qty"), text=txt.text, text_source=txt.source, text_reason=txt.reason)
+                      suggested_qty=f.get("suggested_qty"), message=txt.text, text_source=txt.source, text_reason=txt.reason)
         self._persist()
 
     def _ensure_text_thread(self) -> None:

@@ -87,7 +87,7 @@ def test_scenario_end_to_end(name):
     # Every alert carries the facts and says which path wrote its text.
     for e in events:
         if e.kind == EventKind.RESTOCK_ALERT:
-            assert e.data["text_source"] in ("model", "template") and e.data["text"]
+            assert e.data["text_source"] in ("model", "template") and e.data["message"]
             assert {"slot", "sku", "units", "suggested_qty", "alert_id"} <= set(e.data)
     assert runner.engine.samples > 1000
 
