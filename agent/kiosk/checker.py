@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
-from agent.kiosk.text import fold
+from agent.kiosk.text import STOPWORDS, fold, words
 
 _NUMBER = re.compile(r"(?<![a-z])(\d+(?:[.,]\d+)?)")
 _MONEY = re.compile(r"([$€£¥])\s*(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s*(dollars?|euros?|pounds?|cents?|pence|usd|eur|gbp)\b")
-_PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|row|counter|section|till|checkout|rack|cabinet|chiller|door|zone|floor|level)\s*([a-z]?\d+[a-z]?|[a-z]\b)")
+_PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|row|counter|section|till|checkout|rack|cabinet|chiller|door|zone|floor|level)\b(\s*([a-z]?\d+[a-z]?|[a-z]\b))?")
 _OUT = re.compile(r"\b(out\s+of\s+stock|sold\s+out|none\s+left|not\s+in\s+stock|no\s+stock|unavailable|run\s+out|ran\s+out)\b")
 _IN = re.compile(r"\b(in\s+stock|available|(\d+)\s+left|we\s+have|we've\s+got|plenty)\b")
 _NOT_CARRIED = re.compile(r"\b(don'?t|do\s+not|doesn'?t|does\s+not|no\s+longer)\s+(carry|sell|have|stock|offer)\b|\bnot\s+(carried|sold)\b")
@@ -67,10 +67,14 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
             problems.append(f"number {n} is not in the facts")
 
     fact_places = [fold(p.location) for p in facts.products] + [fold(f.answer) for f in facts.faq]
+    product_places = [fold(p.location) for p in facts.products]
+    faq_text = [fold(f.answer) for f in facts.faq]
     for m in _PLACE.finditer(s):
         place = " ".join(m.group(0).split())
-        if not any(place in fp for fp in fact_places):
-            problems.append(f"place '{m.group(0)}' is not where any product in the facts is")
+        # a product's place must be stated in full ("in a fridge" for "Fridge 1" is not an answer)
+        exact = any(s.startswith(loc, m.start()) and not s[m.start() + len(loc):m.start() + len(loc) + 1].isalnum() for loc in product_places)
+        if not exact and not any(place in ft for ft in faq_text):
+            problems.append(f"place '{m.group(0).strip()}' is not (exactly) where any product in the facts is")
     if facts.catalog is not None:
         names = catalog_names(facts.catalog)
         for loc in names.locations:
@@ -171,3 +175,25 @@ def _core(name: str) -> str:
 def missing_required(answer: str, required: list[str]) -> list[str]:
     a = fold(answer)
     return [r for r in required if fold(r) not in a]
+
+
+# Words a rephrasing may use besides the facts' own words: enough to be friendly, too few to claim anything new.
+_PHRASING = frozenset(words(
+    "yes no sorry great good news you we our can will find it its is are was in at on by the a an and or but costs cost priced "
+    "price only just available stock left right now currently located location kept sits sit shelf aisle labelled label "
+    "contains contain free please check package ask staff member here there today each item product one ones also both "
+    "them they those this that these grab pick up get buy sold sells sell selling have has carry"))
+
+
+def check_model_sentence(sentence: str, facts: Facts) -> list[str]:
+    """``check_sentence`` plus a closed vocabulary: the model may only reword, never add a subject of its own."""
+    problems = check_sentence(sentence, facts)
+    allowed = set(_PHRASING) | STOPWORDS
+    for p in facts.products:
+        allowed.update(words(f"{p.name} {p.brand} {p.category} {p.location} {p.description} {' '.join(p.tags)} {' '.join(t.replace('-', ' ') for t in p.tags)}"))
+    for f in facts.faq:
+        allowed.update(words(f.answer))
+    extra = sorted({w for w in words(sentence) if w not in allowed and not w.isdigit()})
+    if extra:
+        problems.append("uses words that are not in the facts: " + ", ".join(extra[:5]))
+    return problems

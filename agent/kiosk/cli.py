@@ -25,6 +25,9 @@ def register(sub, groups) -> None:
     e.add_argument("--faq")
     e.add_argument("--questions", help="JSONL: {id, question, must: [...], must_not: [...]}")
     e.add_argument("--no-model", action="store_true", help="templates only")
+    e.add_argument("--model-deadline", type=float, help="seconds for the whole model answer (default from [kiosk])")
+    e.add_argument("--first-sentence-deadline", type=float, help="seconds for the model's first checked sentence (default from [kiosk])")
+    e.add_argument("--always-model", action="store_true", help="never skip a model that keeps missing deadlines (to measure the model itself)")
     e.add_argument("--show-failures", action="store_true")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_eval)
@@ -56,13 +59,18 @@ def _model(no_model: bool):
         return None
 
 
-def _kiosk(catalog, model, config_path: str | None = None):
+def _kiosk(catalog, model, config_path: str | None = None, args: argparse.Namespace | None = None):
     from agent.config import load_config
     from agent.kiosk.service import Kiosk
 
     ks = load_config(config_path).kiosk
-    return Kiosk(catalog, model=lambda: model, currency=ks.currency, use_model=ks.use_model and model is not None,
-                 deadline_s=ks.model_deadline_s, max_question_chars=ks.max_question_chars)
+    deadline = getattr(args, "model_deadline", None) or ks.model_deadline_s
+    first = getattr(args, "first_sentence_deadline", None) or ks.model_first_sentence_s
+    k = Kiosk(catalog, model=lambda: model, currency=ks.currency, use_model=ks.use_model and model is not None,
+              deadline_s=max(deadline, first), first_sentence_s=first, max_question_chars=ks.max_question_chars)
+    if getattr(args, "always_model", False):
+        k._model_gate.misses = 10**9  # experiment: never skip the model
+    return k
 
 
 def _load(catalog: str | None, faq: str | None):
@@ -151,15 +159,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if i % 10 == 0 or i == n:
                 print(f"eval {name}: {i}/{n}", file=sys.stderr, flush=True)
 
-        rep = run_eval(name, lambda cat: _kiosk(cat, model), qs, cat, progress)
+        rep = run_eval(name, lambda cat: _kiosk(cat, model, None, args), qs, cat, progress)
         s = rep.summary()
         s["model"] = "loaded" if model is not None else "none (templates)"
+        s["model_rejected_sentences"] = rep.rejected
         results.append(s)
         if args.json:
             print(json.dumps(s))
         else:
             print(f"[{name}] {s['questions']} questions  accuracy {s['accuracy'] * 100:.1f}%  answers with an invented fact: {s['answers_with_invented_fact']}"
-                  f"  model: {s['model']}  paths: {s['paths']}")
+                  f"  model: {s['model']}  paths: {s['paths']}  model sentences rejected by the checker: {s['model_rejected_sentences']}")
             print(f"[{name}] first sentence p50 {s['first_sentence_ms']['p50']} ms  p95 {s['first_sentence_ms']['p95']} ms;"
                   f"  complete answer p50 {s['complete_ms']['p50']} ms  p95 {s['complete_ms']['p95']} ms")
         if args.show_failures:

@@ -50,7 +50,7 @@ class KioskComponent:
         self.saved_path = ctx.data_dir / "kiosk" / "catalog.csv"
         catalog = self._initial_catalog()
         self.kiosk = Kiosk(catalog, clock=ctx.clock, model=ctx.model, currency=self.s.currency, use_model=self.s.use_model,
-                           deadline_s=self.s.model_deadline_s, max_question_chars=self.s.max_question_chars,
+                           deadline_s=self.s.model_deadline_s, first_sentence_s=self.s.model_first_sentence_s, max_question_chars=self.s.max_question_chars,
                            on_answer=self._on_answer, activity=ctx.activity)
         self._stamps = (_mtime(self.catalog_path), _mtime(self.faq_path))
         self.last_error: str | None = None

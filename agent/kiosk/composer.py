@@ -10,6 +10,7 @@ take over, so the shopper always gets a correct answer in time.
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import threading
 from collections.abc import Iterator
@@ -18,14 +19,13 @@ from typing import Any
 
 from agent.clock import Clock
 from agent.kiosk import templates as T
-from agent.kiosk.checker import Facts, check_sentence, missing_required
+from agent.kiosk.checker import Facts, check_model_sentence, missing_required
 from agent.kiosk.planner import Plan
 from agent.logs import fields
 
 log = logging.getLogger(__name__)
 
-SYSTEM = ("You are the help screen of a shop. Answer the shopper in one or two short sentences, "
-          "using only the facts listed. Copy names, prices and places exactly. Do not add anything else.")
+SYSTEM = "Rewrite the answer as one friendly sentence. Keep every name, price and place."
 _END = re.compile(r"([.!?])(\s+|$)")
 
 
@@ -46,14 +46,12 @@ def fact_lines(plan: Plan, currency: str) -> list[str]:
     return out
 
 
-def prompt(plan: Plan, question: str, currency: str) -> list[dict[str, str]]:
-    q = " ".join(question.split())[:200].replace('"', "'")
-    facts = "\n".join(fact_lines(plan, currency))
-    reference = " ".join(plan.sentences)
-    return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": f"Facts:\n{facts}\nCorrect answer: {reference}\nShopper asked: \"{q}\"\nRewrite the correct answer in a friendly way."},
-    ]
+def prompt(plan: Plan) -> list[dict[str, str]]:
+    """Short on purpose: prefill dominates latency on a Pi, and the model only rephrases the checked template.
+
+    The shopper's text is not in the prompt at all: nothing typed can instruct the model.
+    """
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": " ".join(plan.sentences)}]
 
 
 def compose(plan: Plan, question: str, facts: Facts, model: Any, clock: Clock, deadline_s: float,
@@ -62,7 +60,10 @@ def compose(plan: Plan, question: str, facts: Facts, model: Any, clock: Clock, d
     comp = Composition()
     t0 = clock.monotonic()
     if model is not None and plan.model_may_phrase:
-        yield from _from_model(plan, question, facts, model, clock, t0, deadline_s, first_deadline_s, max_sentences, comp)
+        for sentence, c in _from_model(plan, question, facts, model, clock, t0, deadline_s, first_deadline_s, max_sentences, comp):
+            if comp.first_ms is None:
+                comp.first_ms = (clock.monotonic() - t0) * 1000
+            yield sentence, c
     if not comp.sentences:
         comp.path = "template"
         for s in plan.sentences:
@@ -83,17 +84,44 @@ def compose(plan: Plan, question: str, facts: Facts, model: Any, clock: Clock, d
 
 def _from_model(plan: Plan, question: str, facts: Facts, model: Any, clock: Clock, t0: float, deadline_s: float,
                 first_deadline_s: float, max_sentences: int, comp: Composition) -> Iterator[tuple[str, Composition]]:
+    """Runs the model in a worker thread so a slow prefill can never hold the shopper past the deadlines."""
     try:
         from agent.llm import GenerationConfig
     except ImportError:
         return
     cancel = threading.Event()
-    cfg = GenerationConfig(max_new_tokens=48, temperature=0.0, stop=["\n\n", "Shopper", "Facts:"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
+    cfg = GenerationConfig(max_new_tokens=40, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
+    pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
+    msgs = prompt(plan)
+
+    def worker() -> None:
+        try:
+            for piece in model.chat_stream(msgs, cfg, cancel=cancel):
+                pieces.put(("piece", piece))
+                if cancel.is_set():
+                    break
+        except Exception as e:  # a model failure must never cost the shopper the answer
+            pieces.put(("error", e))
+        finally:
+            pieces.put(("end", None))
+
+    threading.Thread(target=worker, name="kiosk-model", daemon=True).start()
     buf = ""
     try:
-        for piece in model.chat_stream(prompt(plan, question, facts.currency), cfg, cancel=cancel):
-            buf += piece
-            elapsed = clock.monotonic() - t0
+        while True:
+            limit = (deadline_s if comp.sentences else first_deadline_s) - (clock.monotonic() - t0)
+            if limit <= 0:
+                return
+            try:
+                kind, value = pieces.get(timeout=limit)
+            except queue.Empty:
+                return
+            if kind == "error":
+                log.warning("model failed; using the template answer", extra=fields(error=str(value)[:200]))
+                return
+            if kind == "end":
+                break
+            buf += value
             while True:
                 m = _END.search(buf)
                 if not m:
@@ -101,31 +129,23 @@ def _from_model(plan: Plan, question: str, facts: Facts, model: Any, clock: Cloc
                 sentence, buf = buf[: m.end(1)].strip(), buf[m.end():]
                 if not sentence:
                     continue
-                problems = check_sentence(sentence, facts)
-                if problems or len(sentence) > 240:
-                    comp.rejected.append({"sentence": sentence, "problems": problems or ["too long"]})
-                    cancel.set()
+                if not _accept(sentence, facts, comp):
                     return
-                comp.sentences.append(sentence)
-                comp.path = "model"
-                if comp.first_ms is None:
-                    comp.first_ms = (clock.monotonic() - t0) * 1000
                 yield sentence, comp
                 if len(comp.sentences) >= max_sentences:
-                    cancel.set()
                     return
-            if elapsed > deadline_s or (not comp.sentences and elapsed > first_deadline_s):
-                cancel.set()
-                return
         tail = buf.strip()
-        if tail and len(comp.sentences) < max_sentences and clock.monotonic() - t0 <= deadline_s:
-            problems = check_sentence(tail, facts)
-            if not problems and len(tail) > 3:
-                comp.sentences.append(tail)
-                comp.path = "model"
-                yield tail, comp
-            elif problems:
-                comp.rejected.append({"sentence": tail, "problems": problems})
-    except Exception as e:  # a model failure must never cost the shopper the answer
+        if tail and len(comp.sentences) < max_sentences and clock.monotonic() - t0 <= deadline_s and _accept(tail, facts, comp):
+            yield tail, comp
+    finally:
         cancel.set()
-        log.warning("model failed; using the template answer", extra=fields(error=str(e)[:200]))
+
+
+def _accept(sentence: str, facts: Facts, comp: Composition) -> bool:
+    problems = check_model_sentence(sentence, facts)
+    if problems:
+        comp.rejected.append({"sentence": sentence, "problems": problems})
+        return False
+    comp.sentences.append(sentence)
+    comp.path = "model"
+    return True

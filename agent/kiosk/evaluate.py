@@ -92,6 +92,8 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
 
 def is_correct(answer: str, q: dict[str, Any]) -> bool:
     a = fold(answer)
+    if q.get("category") not in (None, "not_carried") and "don't carry" in a:
+        return False  # the right fact mentioned only as an alternative is still a wrong answer
     return all(fold(m) in a for m in q.get("must", [])) and not any(fold(m) in a for m in q.get("must_not", []))
 
 
@@ -113,6 +115,7 @@ class Report:
     total_ms: list[float] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
     paths: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0
 
     def summary(self) -> dict[str, Any]:
         return {"set": self.name, "questions": self.total, "correct": self.correct,
@@ -136,6 +139,7 @@ def run_eval(name: str, kiosk_factory: Callable[[Catalog], Any], questions: list
         rep.first_ms.append(ans.first_ms)
         rep.total_ms.append(ans.latency_ms)
         rep.paths[ans.path] = rep.paths.get(ans.path, 0) + 1
+        rep.rejected += len(ans.rejected)
         if not ok or inv:
             rep.failures.append({"id": q.get("id"), "category": q.get("category"), "question": q["question"], "answer": ans.answer,
                                  "must": q.get("must"), "must_not": q.get("must_not"), "invented": inv})

@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
-from agent.kiosk.text import STOPWORDS, content_words, words
+from agent.kiosk.text import SOFT_WORDS, STOPWORDS, content_words, words
 
 
 @lru_cache(maxsize=1)
@@ -170,8 +170,10 @@ class Index:
                 continue
             name, allw = self._docs[sku]
             # Descriptions are noisy ("chocolate chip cookie"): a synonym must hit the name, brand or category.
-            hit = sum(_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, self._named[sku])
-                      for t in q.terms)
+            hits = [_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, self._named[sku])
+                    for t in q.terms]
+            soft_missed = sum(1 for t, h in zip(q.terms, hits, strict=True) if not h and t.word in SOFT_WORDS)
+            hit = sum(hits) + soft_missed
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
             own = [w for w in words(p.name) if w not in STOPWORDS and not any(c.isdigit() for c in w)]

@@ -57,6 +57,42 @@ class Answer:
                 "latency_ms": round(self.latency_ms, 1), "first_ms": round(self.first_ms, 1)}
 
 
+class ModelGate:
+    """Stops calling a model that keeps missing its deadline, and tries it again now and then.
+
+    On a loaded 2-core machine the model may never produce a checked sentence
+    in time; calling it anyway costs every shopper the full first-sentence wait
+    for nothing. After ``misses`` answers in a row without a usable model
+    sentence the next ``skip`` questions go straight to the templates, then one
+    question probes the model again.
+    """
+
+    def __init__(self, misses: int = 3, skip: int = 20) -> None:
+        self.misses, self.skip = misses, skip
+        self._miss = 0
+        self._skipping = 0
+        self._lock = threading.Lock()
+        self.skipped = 0
+
+    def should_try(self) -> bool:
+        with self._lock:
+            if self._skipping > 0:
+                self._skipping -= 1
+                self.skipped += 1
+                return False
+            return True
+
+    def record(self, used: bool) -> None:
+        with self._lock:
+            if used:
+                self._miss = 0
+                return
+            self._miss += 1
+            if self._miss >= self.misses:
+                self._miss = self.misses - 1  # one more miss after the pause skips again
+                self._skipping = self.skip
+
+
 class QuestionError(ValueError):
     """The request does not carry a usable question."""
 
@@ -70,13 +106,14 @@ def clean_question(raw: Any, max_chars: int) -> str:
 
 class Kiosk:
     def __init__(self, catalog: Catalog, *, clock: Clock | None = None, model: Callable[[], Any] | None = None,
-                 currency: str = "$", use_model: bool = True, deadline_s: float = 0.6, max_question_chars: int = 300,
+                 currency: str = "$", use_model: bool = True, deadline_s: float = 0.9, first_sentence_s: float = 0.45, max_question_chars: int = 300,
                  on_answer: Callable[[Answer], None] | None = None, activity: Any = None) -> None:
         self.clock = clock or SystemClock()
         self.model = model or (lambda: None)
         self.currency = currency
         self.use_model = use_model
         self.deadline_s = deadline_s
+        self.first_sentence_s = first_sentence_s
         self.max_question_chars = max_question_chars
         self.on_answer = on_answer
         self.activity = activity
@@ -85,6 +122,7 @@ class Kiosk:
         self._index = Index(catalog)
         self.answered = 0
         self.fallbacks = 0
+        self._model_gate = ModelGate()
 
     @property
     def catalog(self) -> Catalog:
@@ -121,10 +159,10 @@ class Kiosk:
                 catalog, index = self._catalog, self._index
             p = plan(q, index, self.currency)
             facts = Facts(p.products, [p.faq] if p.faq else [], self.currency, catalog, not_carried_ok=p.kind == "not_carried")
-            model = self.model() if self.use_model and p.model_may_phrase else None
+            model = self.model() if self.use_model and p.model_may_phrase and self._model_gate.should_try() else None
             comp = None
             sentences: list[str] = []
-            for sentence, c in compose(p, q, facts, model, self.clock, self.deadline_s):
+            for sentence, c in compose(p, q, facts, model, self.clock, self.deadline_s, self.first_sentence_s):
                 comp = c
                 problems = check_sentence(sentence, facts)
                 if problems:  # templates too: a broken template must not reach a shopper
@@ -135,6 +173,8 @@ class Kiosk:
             if not sentences:
                 sentences = ["Sorry, I can't answer that reliably right now. Please ask a member of staff."]
                 yield "sentence", sentences[0]
+            if model is not None and comp is not None:
+                self._model_gate.record(comp.path != "template")
             t1 = self.clock.monotonic()
             ans = Answer(q, " ".join(sentences), sentences, p.sources, p.kind, comp.path if comp else "template",
                          (t1 - t0) * 1000, (comp.first_ms if comp and comp.first_ms is not None else (t1 - t0) * 1000),

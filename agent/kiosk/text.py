@@ -22,6 +22,7 @@ tell show give know say one ones item items product products thing things store 
 availability instock also too very really just only if not no yes there s t m ll re ve d much pls plz u r ur im
 cheap cheapest expensive fresh good nice best big small large little bit kind type sort brand lot lots
 vegan vegetarian veggie gluten free dairy lactose allergy allergies allergen allergens allergic
+slot fridge freezer chiller counter section bay rack
 ok okay fine alright nearby near nearest around closest bring take allowed allow let
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 """
@@ -41,8 +42,13 @@ def stem(word: str) -> str:
     """Plural -> singular, enough for shop words (batteries, tomatoes, glasses)."""
     if len(word) <= 3 or word.isdigit():
         return word
+    # batteries/battery and cookies/cookie must meet: both end up as "...i"
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
+        return word[:-2]
+    if word.endswith("y") and len(word) > 3 and word[-2] not in "aeiou":
+        return word[:-1] + "i"
+    if word.endswith("ie") and len(word) > 3:
+        return word[:-1]
     if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
@@ -51,6 +57,9 @@ def stem(word: str) -> str:
 
 
 STOPWORDS = frozenset(stem(w) for w in _STOP_TEXT.split())
+
+# Packaging words: "a bag of peppermint tea" is still the peppermint tea, even if its name has no "bag".
+SOFT_WORDS = frozenset(stem(w) for w in ["bag", "pack", "packet", "box", "bottle", "can", "tin", "jar", "carton", "tub", "piece", "slice", "portion", "loaf"])
 
 
 def words(text: str) -> list[str]:

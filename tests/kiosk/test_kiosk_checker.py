@@ -100,3 +100,8 @@ def test_invented_fact_counter_reads_lists_with_parentheses(catalog):
     ok = "Labelled vegan: Oat Milk 1L ($2.49, Fridge 1), Sourdough Bread ($3.50, Aisle 1) and Bananas (each) ($0.25, Aisle 1)."
     assert invented_facts(ok, catalog) == []
     assert invented_facts("We do have Oat Milk 1L ($2.49, Aisle 1).", catalog) == ["place Aisle 1 in 'We do have Oat Milk 1L ($2.49, Aisle 1)'"]
+
+
+@pytest.mark.parametrize("sentence", ["Oat Milk is in a Fridge.", "It is in Fridge 12.", "Oat milk is on the top shelf."])
+def test_places_must_be_stated_exactly(oat, sentence):
+    assert any("place" in p for p in check_sentence(sentence, oat))

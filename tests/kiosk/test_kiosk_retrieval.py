@@ -64,3 +64,20 @@ def test_synonym_does_not_match_through_descriptions(index):
     # "chip" appears in no product name here; crisps are found through the name/category, not a description
     p = plan("where can i find crisps", index)
     assert p.sources == ["CRS-SEA-150"]
+
+
+def test_plural_forms_meet_their_singular():
+    from agent.kiosk.text import stem
+
+    assert stem("batteries") == stem("battery") and stem("cookies") == stem("cookie") and stem("pies") == stem("pie")
+    assert stem("tomatoes") == stem("tomato") and stem("glasses") == "glass" and stem("soy") == "soy"
+
+
+def test_packaging_words_do_not_make_a_product_unknown(index):
+    p = plan("how much for a bag of crisps", index)
+    assert p.kind == "product" and p.sources == ["CRS-SEA-150"]
+
+
+def test_place_words_in_the_question_are_not_product_words(index):
+    p = plan("which fridge has the oat milk", index)
+    assert p.kind == "product" and p.sentences == ["Oat Milk 1L is in Fridge 1."]
