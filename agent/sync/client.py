@@ -92,7 +92,7 @@ class SyncClient:
         self._inflight: dict[int, tuple[Row, float]] = {}
         self._retry: deque[tuple[float, Row]] = deque()
         self._tries: dict[int, int] = {}
-        self._cursor = 0
+        self._cursor = -1  # last seq handed to paho
         self._more = False
         self._careful = 0
         self._refused_at: float | None = None
@@ -229,7 +229,7 @@ class SyncClient:
         self.backoff.connected()
         self._inflight.clear()
         self._retry.clear()
-        self._cursor = 0
+        self._cursor = -1  # last seq handed to paho
         c.subscribe(self.topics.cmd, qos=1)
         c.publish(self.topics.status, self._status_payload("online"), qos=1, retain=True)
         self._state_due = True
@@ -334,7 +334,7 @@ class SyncClient:
         rows = self.outbox.peek(self._cursor, room)
         self._more = len(rows) == room
         for row in rows:
-            self._cursor = row.id
+            self._cursor = row.seq
             if self._max_packet is not None and len(row.payload) + len(row.topic) + 32 > self._max_packet:
                 self.outbox.move_aside(row.id, 0, f"{len(row.payload)} bytes is over the broker's maximum packet size {self._max_packet}")
                 continue

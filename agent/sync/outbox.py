@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     kind TEXT NOT NULL,
     payload BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS outbox_prio ON outbox(priority, id);
+CREATE UNIQUE INDEX IF NOT EXISTS outbox_seq ON outbox(seq);
+CREATE INDEX IF NOT EXISTS outbox_prio_seq ON outbox(priority, seq);
 CREATE TABLE IF NOT EXISTS dead (
     id INTEGER PRIMARY KEY,
     seq INTEGER NOT NULL,
@@ -197,11 +198,14 @@ class Outbox:
         self._wait_committed(ticket, timeout)
 
     # ---- sender side ---------------------------------------------------
-    def peek(self, after_id: int, limit: int) -> list[Row]:
-        """Committed messages with id > after_id, oldest first (skips ones acked but not yet deleted)."""
+    def peek(self, after_seq: int, limit: int) -> list[Row]:
+        """Committed messages with seq > after_seq, oldest first (skips ones acked but not yet deleted).
+
+        The cursor is ``seq``, not the row id: SQLite reuses row ids once the table is empty.
+        """
         with self._read_lock:
-            rows = self._reader.execute("SELECT id, seq, topic, priority, kind, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?",
-                                        (after_id, limit)).fetchall()
+            rows = self._reader.execute("SELECT id, seq, topic, priority, kind, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                                        (after_seq, limit)).fetchall()
         with self._cond:
             skip = self._acked_pending
             return [Row(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows if r[0] not in skip]
@@ -229,7 +233,7 @@ class Outbox:
 
     def oldest_ts(self) -> float | None:
         with self._read_lock:
-            row = self._reader.execute("SELECT payload FROM outbox ORDER BY id LIMIT 1").fetchone()
+            row = self._reader.execute("SELECT payload FROM outbox ORDER BY seq LIMIT 1").fetchone()
         if not row:
             return None
         try:
@@ -376,7 +380,7 @@ class Outbox:
                 over = max(count - self.settings.max_messages, 1)
                 # Shed at least 1% so a full outbox is not trimmed one row per commit.
                 n = max(over, self.settings.max_messages // 100)
-                victims = db.execute("SELECT id, seq, kind, length(payload) FROM outbox WHERE priority=? ORDER BY id LIMIT ?",
+                victims = db.execute("SELECT id, seq, kind, length(payload) FROM outbox WHERE priority=? ORDER BY seq LIMIT ?",
                                      (prio, n)).fetchall()
                 if not victims:
                     break

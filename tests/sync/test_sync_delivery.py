@@ -59,3 +59,14 @@ def test_qa_is_scrubbed_before_it_is_stored(mosquitto, collector_factory, sync_c
     p = col.payloads("/dev-1/qa")[0]
     assert p["data"]["question"] == "mail me at [email] or call [phone], card [card]"
     assert p["data"]["answer"] == "Water is 1.50."
+
+
+def test_a_trickle_after_the_outbox_emptied_is_still_delivered(mosquitto, collector_factory, sync_ctx, start_sync):
+    col = collector_factory(mosquitto.port)
+    ctx = sync_ctx(mosquitto.port)
+    r = start_sync(ctx)
+    assert r.connected()
+    for i in range(6):
+        _emit(ctx, 1, start=i)
+        assert col.wait_for(lambda c, n=i + 1: len(c.seqs()) == n and r.comp.outbox.stats()["depth"] == 0, 10), i
+    assert sorted(col.seqs()) == list(range(6))

@@ -17,7 +17,7 @@ def _box(tmp_path, **kw) -> Outbox:
 
 
 def _all(box: Outbox):
-    return box.peek(0, 10**9)
+    return box.peek(-1, 10**9)
 
 
 def test_seq_is_monotonic_across_restarts_even_when_empty(tmp_path):
@@ -119,4 +119,20 @@ def test_committed_rows_are_in_a_wal_database_with_the_configured_sync(tmp_path)
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1
     assert box._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     db.close()
+    box.close()
+
+
+def test_cursor_survives_an_emptied_table(tmp_path):
+    # SQLite reuses row ids once the table is empty; the sender's cursor is seq, which never goes back.
+    box = _box(tmp_path)
+    cursor = -1
+    for i in range(3):
+        box.put("t", "telemetry", "s", {"i": i}, 1.0, TELEMETRY)
+        box.flush()
+        rows = box.peek(cursor, 10)
+        assert [json.loads(r.payload)["data"]["i"] for r in rows] == [i]
+        cursor = rows[-1].seq
+        box.ack(rows[-1].id)
+        box.flush()
+        assert box.stats()["depth"] == 0
     box.close()

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Run N simulated devices (real outbox + real sync client each) against a broker; print msgs/s and lag.
+
+    .venv/bin/python scripts/mqtt_load.py --devices 50 --rate 20 --seconds 10 [--host 127.0.0.1 --port 1883]
+
+Each device queues ``--rate`` telemetry messages per second into its own
+durable outbox; a cloud-side subscriber (a $share group when --share is given,
+as a fleet ingest would) receives them. Lag is enqueue -> subscriber
+(through the outbox, the device client and the broker), per message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import json  # noqa: E402
+
+import paho.mqtt.client as mqtt  # noqa: E402
+from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
+
+from agent.clock import SystemClock  # noqa: E402
+from agent.logs import setup_logging  # noqa: E402
+from agent.sync.client import SyncClient  # noqa: E402
+from agent.sync.outbox import TELEMETRY, Outbox  # noqa: E402
+from agent.sync.settings import MqttSettings, OutboxSettings  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--devices", type=int, default=20)
+    ap.add_argument("--rate", type=float, default=10.0, help="messages per second per device")
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=1883)
+    ap.add_argument("--prefix", default="edge/load", help="topic prefix (kept apart from real devices)")
+    ap.add_argument("--share", default="", help="consume with $share/<group>/... (MQTT 5 shared subscription)")
+    ap.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"])
+    ap.add_argument("--log-level", default="WARNING")
+    a = ap.parse_args()
+    setup_logging(a.log_level)
+
+    tmp = Path(tempfile.mkdtemp(prefix="mqtt-load-"))
+    lags: list[float] = []
+    lock = threading.Lock()
+    first_rx: list[float] = []
+
+    def on_message(c, u, msg):
+        now = time.time()
+        try:
+            ts = json.loads(msg.payload)["ts"]
+        except (ValueError, KeyError):
+            return
+        with lock:
+            if not first_rx:
+                first_rx.append(now)
+            lags.append(now - ts)
+
+    sub = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="load-ingest", protocol=mqtt.MQTTv5)
+    sub.on_message = on_message
+    try:
+        sub.connect(a.host, a.port, 30)
+    except OSError as e:
+        print(f"cannot reach the broker {a.host}:{a.port}: {e}", file=sys.stderr)
+        return 1
+    topic = f"{a.prefix}/+/telemetry"
+    sub.subscribe(f"$share/{a.share}/{topic}" if a.share else topic, qos=1)
+    sub.loop_start()
+
+    stop = threading.Event()
+    boxes, threads = [], []
+    for i in range(a.devices):
+        dev = f"load-{i:04d}"
+        box = Outbox(tmp / f"{dev}.sqlite", dev, SystemClock(), OutboxSettings(synchronous=a.synchronous))
+        client = SyncClient(MqttSettings(host=a.host, port=a.port, topic_prefix=a.prefix), dev, box, SystemClock())
+        t = threading.Thread(target=client.run, args=(stop,), daemon=True)
+        t.start()
+        boxes.append((dev, box))
+        threads.append(t)
+    time.sleep(1.0)
+
+    total = int(a.devices * a.rate * a.seconds)
+    interval = 1.0 / (a.devices * a.rate)
+    print(f"{a.devices} devices x {a.rate:g} msgs/s for {a.seconds:g}s = {total:,} messages to {a.host}:{a.port} "
+          f"(outbox synchronous={a.synchronous})")
+    t0 = time.time()
+    sent = 0
+    next_report = t0 + 2
+    while sent < total:
+        dev, box = boxes[sent % len(boxes)]
+        box.put(f"{a.prefix}/{dev}/telemetry", "telemetry", "load", {"n": sent}, time.time(), TELEMETRY)
+        sent += 1
+        target = t0 + sent * interval
+        delay = target - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        if time.time() >= next_report:
+            with lock:
+                got = len(lags)
+            print(f"  ... {sent:,} queued, {got:,} received")
+            next_report += 2
+    t_prod = time.time() - t0
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with lock:
+            if len(lags) >= total:
+                break
+        time.sleep(0.05)
+    t_all = time.time() - t0
+    stop.set()
+    for t in threads:
+        t.join(5)
+    sub.loop_stop()
+    sub.disconnect()
+    depth = sum(b.stats()["depth"] for _, b in boxes)
+    for _, b in boxes:
+        b.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+    with lock:
+        got = len(lags)
+        ls = sorted(lags)
+    if not ls:
+        print("received nothing: is the broker reachable and does its ACL allow the topics?")
+        return 1
+
+    def pct(p: float) -> float:
+        return ls[min(len(ls) - 1, int(p * len(ls)))] * 1000
+
+    print(f"offered {total / t_prod:,.0f} msgs/s; delivered {got:,}/{total:,} in {t_all:.2f}s = {got / t_all:,.0f} msgs/s "
+          f"(left in outboxes: {depth})")
+    print(f"lag enqueue->subscriber ms: p50 {pct(0.5):.1f}  p95 {pct(0.95):.1f}  p99 {pct(0.99):.1f}  max {ls[-1] * 1000:.1f}  "
+          f"mean {statistics.fmean(ls) * 1000:.1f}")
+    return 0 if got >= total else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
