@@ -30,6 +30,7 @@ def register(sub, groups) -> None:
 
     b = groups["bench"].add_parser("sensors", help="CPU cost of 32 sensors sampled at 10 Hz")
     b.add_argument("--seconds", type=float, default=10.0)
+    b.add_argument("--bit-spi", action="store_true", help="MCP3008 through gpiozero's bit-banged software SPI on mock pins (default: hardware-style SPI transfers)")
     b.set_defaults(func=cmd_bench)
 
 
@@ -173,5 +174,5 @@ def cmd_alerts_ack(args) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from agent.sensors.bench import run_bench
 
-    run_bench(args.seconds)
+    run_bench(args.seconds, word_spi=not args.bit_spi)
     return 0
