@@ -241,15 +241,20 @@ class SensorEngine:
             self._persist()  # a re-arm or a held crossing must survive a restart too
 
     def _act(self, action: AlertAction, now: float, by: str = "") -> None:
+        # With a text thread, resolutions queue behind the alerts they resolve, so the cloud never
+        # sees an alert_resolved before its restock_alert.
+        if self._text_q is not None:
+            self._text_q.put((action, now, by))
+            self._ensure_text_thread()
+        else:
+            self._deliver(action, now, by)
+
+    def _deliver(self, action: AlertAction, now: float, by: str) -> None:
         a = action.alert
         if action.kind == "resolve":
             self._publish(EventKind.ALERT_RESOLVED, now, alert_id=a.id, slot=a.slot, sku=a.facts.get("sku"), level=a.level,
                           reason=action.reason, **({"by": by} if by else {}))
             self._persist()
-            return
-        if self._text_q is not None:
-            self._text_q.put(a)
-            self._ensure_text_thread()
         else:
             self._write_and_publish(a)
 
@@ -278,13 +283,13 @@ class SensorEngine:
     def _text_worker(self) -> None:
         assert self._text_q is not None
         while True:
-            a = self._text_q.get()
-            if a is None:
+            item = self._text_q.get()
+            if item is None:
                 return
             try:
-                self._write_and_publish(a)
+                self._deliver(*item)
             except Exception:
-                log.exception("alert publish failed", extra=fields(alert=a.id))
+                log.exception("alert publish failed", extra=fields(alert=item[0].alert.id))
 
     def set_stock(self, slot: str, units: int) -> dict[str, Any]:
         """A technician's count for a slot no level sensor measures (after a refill)."""
@@ -314,7 +319,8 @@ class SensorEngine:
     def _persist(self) -> None:
         if self.store is not None:
             try:
-                self.store.save(self.alerts.open_alerts(), self.alerts.export_levels())
+                with self._lock:  # the sampler and the text thread both save; one writer at a time
+                    self.store.save(self.alerts.open_alerts(), self.alerts.export_levels())
             except OSError as e:
                 log.error("cannot save alert state", extra=fields(error=str(e), file=str(self.store.file)))
 

@@ -217,3 +217,33 @@ def test_damaged_alert_state_does_not_stop_the_sensors(factory, clock, bus, rec,
     eng.close()
     assert len(rec.of(EventKind.RESTOCK_ALERT)) == 1
     assert store.load()[0]["slot"] == "B1"  # rewritten whole
+
+
+def test_async_alert_text_keeps_event_order(factory, clock, bus, rec):
+    """A slow model writes on its own thread; resolutions still come after the alerts they resolve."""
+    import time
+
+    class SlowModel:
+        def chat(self, messages, cfg):
+            time.sleep(0.3)
+            return "garbage 99"
+
+    chip = MockMCP3008(factory)
+    chip.set_fraction(0, frac(4))
+    cfg = make_config([LC], [SLOT], alerts={"cooldown_s": 0})
+    eng = SensorEngine(cfg.sensors, cfg.stock, cfg.alerts, clock=clock, bus=bus, factory=factory,
+                       model=lambda: SlowModel(), async_text=True)
+    try:
+        for units in (4, 1):
+            chip.set_fraction(0, frac(units))
+            for _ in range(25):
+                eng.tick()
+                clock.sleep(0.1)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(rec.of(EventKind.RESTOCK_ALERT)) < 2:
+            time.sleep(0.05)
+    finally:
+        eng.close()
+    seq = [(e.kind, e.data.get("level")) for e in rec.events if e.kind in (EventKind.RESTOCK_ALERT, EventKind.ALERT_RESOLVED)]
+    assert seq == [("restock_alert", "low"), ("alert_resolved", "low"), ("restock_alert", "critical")]
+    assert all(e.data["text_source"] == "template" and "check failed" in e.data["text_reason"] for e in rec.of(EventKind.RESTOCK_ALERT))
