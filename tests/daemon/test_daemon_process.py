@@ -16,7 +16,7 @@ def config_text(tmp_path: Path, device_id: str, components: list[str]) -> str:
     comps = ", ".join(f'"{c}"' for c in components)
     return (f'[device]\nid = "{device_id}"\ndata_dir = "{tmp_path / "data"}"\n'
             f'[daemon]\ncomponents = [{comps}]\npreload_model = false\nmodel_dir = "{tmp_path / "no-model"}"\n'
-            f"shutdown_idle_timeout_s = 20.0\n[health]\nstate_interval_s = 0.2\n")
+            f"shutdown_idle_timeout_s = 20.0\nrestart_backoff_s = 0.1\n[health]\nstate_interval_s = 0.2\n")
 
 
 def start(tmp_path, markers, notify_socket, cfg: Path, **env):
@@ -24,6 +24,11 @@ def start(tmp_path, markers, notify_socket, cfg: Path, **env):
     p = subprocess.Popen([sys.executable, "-m", "agent", "run", "--config", str(cfg)], cwd=tmp_path,
                          env=subprocess_env(markers, NOTIFY_SOCKET=notify_socket.path, **env), stdout=log, stderr=subprocess.STDOUT)
     return p
+
+
+def count(markers: Path, name: str) -> int:
+    p = markers / name
+    return len(p.read_text().splitlines()) if p.exists() else 0
 
 
 def wait_file(p: Path, timeout=20.0) -> bool:
@@ -84,15 +89,20 @@ def test_sighup_reload_and_graceful_sigterm(tmp_path, markers, notify_socket):
 @pytest.mark.slow
 def test_status_of_a_running_agent(tmp_path, markers, notify_socket):
     cfg = tmp_path / "agent.toml"
-    cfg.write_text(config_text(tmp_path, "dev-s", ["edtest_steady", "edtest_nobuild", "edtest_missing_pkg"]))
+    cfg.write_text(config_text(tmp_path, "dev-s", ["edtest_steady", "edtest_crashy", "edtest_nobuild", "edtest_missing_pkg"]))
     p = start(tmp_path, markers, notify_socket, cfg)
     try:
         assert notify_socket.wait_for("READY=1", 30)
+        # the crashing component is restarted (twice, with backoff); its neighbour never is
+        end = time.monotonic() + 10
+        while time.monotonic() < end and count(markers, "crashy.started") < 3:
+            time.sleep(0.05)
         time.sleep(0.5)
+        assert count(markers, "crashy.started") == 3 and count(markers, "steady.started") == 1
         r = subprocess.run([sys.executable, "-m", "agent", "status", "--config", str(cfg)], capture_output=True, text=True,
                            cwd=tmp_path, env=subprocess_env(markers))
         assert r.returncode == 0, r.stdout + r.stderr
-        assert "healthy" in r.stdout and "edtest_steady" in r.stdout and "outbox: 7 waiting" in r.stdout
+        assert "healthy" in r.stdout and "edtest_steady" in r.stdout and "restarts=2" in r.stdout and "outbox: 7 waiting" in r.stdout
         assert "model: not loaded" in r.stdout
         log = (tmp_path / "agent.log").read_text()
         assert "package has no build_component(ctx) yet" in log and "component=edtest_nobuild" in log
