@@ -31,8 +31,12 @@ class An3155:
         self.commands: list[int] = []
         self.version = 0
 
+    def _timeout(self, t: float) -> None:
+        if self.port.timeout != t:  # pyserial re-applies termios on every assignment
+            self.port.timeout = t
+
     def _ack(self, what: str, timeout: float | None = None) -> None:
-        self.port.timeout = timeout or self.timeout_s
+        self._timeout(timeout or self.timeout_s)
         b = self.port.read(1)
         if not b:
             raise BootloaderError(f"{what}: no answer within {self.port.timeout}s")
@@ -42,7 +46,7 @@ class An3155:
             raise BootloaderError(f"{what}: unexpected byte 0x{b[0]:02x}")
 
     def _read_exact(self, n: int, what: str) -> bytes:
-        self.port.timeout = self.timeout_s
+        self._timeout(self.timeout_s)
         data = self.port.read(n)
         if len(data) != n:
             raise BootloaderError(f"{what}: got {len(data)} of {n} bytes")
@@ -57,7 +61,7 @@ class An3155:
         self.port.reset_input_buffer()
         for _ in range(attempts):
             self.port.write(bytes([SYNC]))
-            self.port.timeout = min(self.timeout_s, 0.2)
+            self._timeout(min(self.timeout_s, 0.2))
             b = self.port.read(1)
             if b and b[0] in (ACK, NACK):
                 self.port.reset_input_buffer()
