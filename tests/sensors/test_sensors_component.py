@@ -38,7 +38,10 @@ def test_demo_runs_with_defaults_and_answers_commands(tmp_path):
         assert alerts[0].data["alert_id"] in [a["id"] for a in ctx.shared["alerts"]()]
         res = ctx.commands.dispatch("ack_alert", {"alert_id": alerts[0].data["alert_id"]})
         assert res["ok"] is True
-        assert any(e.kind == EventKind.ALERT_RESOLVED and e.data.get("reason") == "ack" for e in events)
+        acked = lambda: any(e.kind == EventKind.ALERT_RESOLVED and e.data.get("reason") == "ack" for e in events)  # noqa: E731
+        while time.monotonic() < deadline + 5 and not acked():
+            time.sleep(0.05)  # the resolution is published by the alert thread, after any alert still being written
+        assert acked()
         assert (tmp_path / "sensors" / "alerts.json").exists()
         assert all(e.source == "sensors" for e in events)
     finally:
