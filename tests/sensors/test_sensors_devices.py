@@ -33,7 +33,8 @@ def test_ultrasonic_with_gpiozero_style_echo(factory):
             if d and d > 0.2:
                 break
             time.sleep(0.05)
-        assert d is not None and 0.30 < d < 0.45, d  # thread scheduling adds a little to the echo length
+        # The echo is a real-time sleep: never shorter than 2 ms, longer on a loaded machine.
+        assert d is not None and 0.34 <= d < 0.999, d
     finally:
         ch.close()
 
