@@ -193,6 +193,9 @@ def check_model_sentence(sentence: str, facts: Facts) -> list[str]:
         allowed.update(words(f"{p.name} {p.brand} {p.category} {p.location} {p.description} {' '.join(p.tags)} {' '.join(t.replace('-', ' ') for t in p.tags)}"))
     for f in facts.faq:
         allowed.update(words(f.answer))
+    folded = fold(sentence)
+    if facts.products and not any(_names(p, folded) for p in facts.products):
+        problems.append("does not name the product it is about")
     extra = sorted({w for w in words(sentence) if w not in allowed and not w.isdigit()})
     if extra:
         problems.append("uses words that are not in the facts: " + ", ".join(extra[:5]))

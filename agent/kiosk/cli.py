@@ -39,6 +39,13 @@ def register(sub, groups) -> None:
     b.set_defaults(func=cmd_bench)
 
 
+def _finish(rc: int) -> int:
+    from agent.kiosk.composer import wait_for_model_workers
+
+    wait_for_model_workers()
+    return rc
+
+
 def _model(no_model: bool):
     if no_model:
         return None
@@ -105,7 +112,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                               "first_ms": round(ans.first_ms, 1), "path": ans.path, "kind": ans.kind}))
         else:
             print(ans.answer)
-        return 0
+        return _finish(0)
     from agent.kiosk.service import QuestionError
 
     try:
@@ -130,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 msg = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
                 out = {"id": None, "error": f"{args.batch} line {n}: {msg}; write one JSON object per line like {{\"id\": 1, \"question\": \"...\"}}"}
             print(json.dumps(out), flush=True)
-    return 1 if bad else 0
+    return _finish(1 if bad else 0)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -174,7 +181,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.show_failures:
             for fl in rep.failures:
                 print("  FAIL", json.dumps(fl))
-    return 0
+    return _finish(0)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -206,4 +213,4 @@ def cmd_bench(args: argparse.Namespace) -> int:
                   f"  max {r['first_sentence_ms']['max']} ms")
             print(f"[{name}] complete answer p50 {r['complete_ms']['p50']} ms  p95 {r['complete_ms']['p95']} ms  max {r['complete_ms']['max']} ms")
             print(f"[{name}] idle CPU {r['idle_cpu_percent']}% of one core  process RSS {r['rss_mb']} MB")
-    return 0
+    return _finish(0)

@@ -29,6 +29,18 @@ SYSTEM = "Rewrite the answer as one friendly sentence. Keep every name, price an
 _END = re.compile(r"([.!?])(\s+|$)")
 
 
+_WORKERS: list[threading.Thread] = []
+_WORKERS_LOCK = threading.Lock()
+
+
+def wait_for_model_workers(timeout: float = 5.0) -> None:
+    """Let abandoned generations finish (they stop at the next token) before a CLI process exits."""
+    with _WORKERS_LOCK:
+        workers = list(_WORKERS)
+    for w in workers:
+        w.join(timeout)
+
+
 @dataclass
 class Composition:
     sentences: list[str] = field(default_factory=list)
@@ -105,7 +117,10 @@ def _from_model(plan: Plan, question: str, facts: Facts, model: Any, clock: Cloc
         finally:
             pieces.put(("end", None))
 
-    threading.Thread(target=worker, name="kiosk-model", daemon=True).start()
+    th = threading.Thread(target=worker, name="kiosk-model", daemon=True)
+    with _WORKERS_LOCK:
+        _WORKERS[:] = [w for w in _WORKERS if w.is_alive()] + [th]
+    th.start()
     buf = ""
     try:
         while True:
