@@ -49,7 +49,7 @@ class SlotAlertState:
 class AlertAction:
     kind: str          # "raise" | "resolve"
     alert: Alert
-    reason: str = ""   # resolve: "refill", "ack", "escalated"
+    reason: str = ""   # resolve: "refill", "ack", "escalated", "demand_dropped"
 
 
 def target_level(spec: SlotSpec, units: int, hours_to_empty: float | None, current: str) -> str:
@@ -92,7 +92,9 @@ class AlertManager:
             if st.pending and severity(st.pending) > severity(new):
                 st.pending = None
             if st.open is not None and severity(st.open.level) > severity(new):
-                actions.append(AlertAction("resolve", st.open, "refill"))
+                # Only a time-to-empty alert can clear without more units: demand fell away.
+                reason = "refill" if units > (st.open.facts.get("units") or 0) else "demand_dropped"
+                actions.append(AlertAction("resolve", st.open, reason))
                 st.open = None
         if st.pending is not None:
             last = st.last_alert_t.get(st.pending)

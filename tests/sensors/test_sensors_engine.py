@@ -247,3 +247,61 @@ def test_async_alert_text_keeps_event_order(factory, clock, bus, rec):
     seq = [(e.kind, e.data.get("level")) for e in rec.events if e.kind in (EventKind.RESTOCK_ALERT, EventKind.ALERT_RESOLVED)]
     assert seq == [("restock_alert", "low"), ("alert_resolved", "low"), ("restock_alert", "critical")]
     assert all(e.data["text_source"] == "template" and "check failed" in e.data["text_reason"] for e in rec.of(EventKind.RESTOCK_ALERT))
+
+
+def test_slot_switch_sold_out_and_refilled(factory, clock, bus, rec):
+    pin = factory.pin(6)
+    pin.drive_high()  # product present
+    cfg = make_config([{"id": "sw", "kind": "switch", "slot": "S1", "pin": 6}],
+                      [{"slot": "S1", "sku": "MINTS", "capacity": 6, "low_units": 2, "critical_units": 0, "initial_units": 3}],
+                      alerts={"cooldown_s": 0})
+    eng = SensorEngine(cfg.sensors, cfg.stock, cfg.alerts, clock=clock, bus=bus, factory=factory)
+    try:
+        def ticks(n):
+            for _ in range(n):
+                eng.tick()
+                clock.sleep(0.1)
+
+        ticks(5)
+        pin.drive_low()
+        ticks(1)
+        pin.drive_high()  # a one-sample bounce is not a sell-out
+        ticks(5)
+        assert not rec.of(EventKind.SALE)
+        pin.drive_low()
+        ticks(5)
+        pin.drive_high()
+        ticks(5)
+    finally:
+        eng.close()
+    assert [(e.data["sold"], e.data["units"]) for e in rec.of(EventKind.SALE)] == [(3, 0)]
+    assert [(e.data["added"], e.data["units"]) for e in rec.of(EventKind.REFILL)] == [(6, 6)]
+    assert [e.data["level"] for e in rec.of(EventKind.RESTOCK_ALERT)] == ["critical"]
+    assert [e.data["reason"] for e in rec.of(EventKind.ALERT_RESOLVED)] == ["refill"]
+
+
+def test_time_to_empty_threshold_alerts_before_the_unit_threshold(factory, clock, bus, rec):
+    """A fast seller is low by time to empty while it still has plenty of units."""
+    pin = factory.pin(17)
+    slot = {"slot": "C1", "sku": "ICE", "capacity": 20, "low_units": 2, "critical_units": 1, "low_hours": 2.0}
+    cfg = make_config([{"id": "drop", "kind": "beam", "slot": "C1", "pin": 17}], [slot], stock={"rate_window_h": 1.0},
+                      alerts={"cooldown_s": 0, "reevaluate_s": 60})
+    eng = SensorEngine(cfg.sensors, cfg.stock, cfg.alerts, clock=clock, bus=bus, factory=factory)
+    try:
+        for _ in range(8):  # a unit every 5 minutes
+            pin.drive_high()
+            pin.drive_low()
+            eng.tick()
+            clock.sleep(300)
+        alerts = rec.of(EventKind.RESTOCK_ALERT)
+        assert len(alerts) == 1 and alerts[0].data["level"] == "low"
+        assert alerts[0].data["units"] > slot["low_units"] and alerts[0].data["hours_to_empty"] <= 2.0
+        # Sales stop: the rate decays, time to empty grows past the margin, the alert re-arms silently.
+        for _ in range(12):
+            clock.sleep(600)
+            eng.tick()
+        assert eng.alerts.state["C1"].level == "ok"
+        assert len(rec.of(EventKind.RESTOCK_ALERT)) == 1
+        assert [e.data["reason"] for e in rec.of(EventKind.ALERT_RESOLVED)] == ["demand_dropped"]
+    finally:
+        eng.close()
