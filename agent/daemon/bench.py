@@ -106,12 +106,13 @@ def bench_agent(idle_seconds: float = 20.0, port: int = 0) -> int:
                 break
             time.sleep(0.2)
         if model.get("loaded"):
-            print(f"  model loaded in:                {model.get('load_s')} s ({model.get('path')})")
+            print(f"  model loaded in:                {model.get('load_s')} s; cold start to model ready {time.perf_counter() - t0:.2f} s ({model.get('path')})")
             first_model = None
             for q in QUESTIONS * 2:
                 a = _ask(port, q, timeout=30)
                 if first_model is None and a.get("path") != "template":
                     first_model = time.perf_counter() - t0
+            print(f"  cold start to first model-phrased answer: {f'{first_model:.2f} s' if first_model else 'none (the kiosk kept its template answers)'}")
             paths = {}
             for q in QUESTIONS:
                 a = _ask(port, q, timeout=30)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -61,6 +62,20 @@ def make_loader(cfg: Config) -> Loader:
         return load_model(path, threads=llm.threads or None, max_context=llm.max_context, verify=llm.verify_checksums)
 
     return load
+
+
+def limit_malloc_arenas(n: int = 2) -> bool:
+    """glibc gives every thread its own malloc arena; with a dozen component threads that is ~20 MB of
+    fragmentation on a 350 MB budget. Same effect as MALLOC_ARENA_MAX, set before the threads start."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(-8, n))  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        return False  # not glibc
 
 
 def log_config_error(e: ConfigError, what: str) -> None:
@@ -170,6 +185,7 @@ class Daemon:
             print(f"edge-agent: {e}", file=sys.stderr)
             return EX_CONFIG
         setup_logging(cfg.device.log_level)
+        limit_malloc_arenas()
         if self.install_signals:
             self._install_signal_handlers()
         self._wire(cfg)
