@@ -57,6 +57,7 @@ class KioskHTTPServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: KioskHTTPServer
     protocol_version = "HTTP/1.1"
+    timeout = 30  # an idle or trickling client cannot hold a thread forever
     server_version = "edge-agent-kiosk"
     sys_version = ""
 
