@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-BENCH_SYSTEM = ("You are the assistant of a vending machine in a hospital corridor. Products: still water 0.5 l, 1.20 EUR, slot A1, 14 left; "
-                "orange juice 0.33 l, 1.80 EUR, slot A2, 3 left; salted crisps 40 g, 1.50 EUR, slot B1, sold out. Answer in one short sentence.")
-BENCH_USER = "Which drinks do you have right now, and what does the orange juice cost? Please tell me a little about each one."
+# About 80 tokens once templated (the benchmark prompt size).
+BENCH_SYSTEM = "You sell drinks from a vending machine. Water 0.5 l costs 1.20 EUR (slot A1, 14 left); orange juice costs 1.80 EUR (slot A2, 3 left)."
+BENCH_USER = "Which drinks do you have right now, and what does the orange juice cost? Tell me about each one."
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -34,12 +34,16 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"bench llm: {e}", file=sys.stderr)
         return 1
     results["model"] = f"{manifest.get('recipe')} ({mdir})"
+    from agent.llm.bench_worker import prompt_ids
+
+    # Tokenised here, so no engine's process pays for the other's tokenizer in its RSS.
+    ids = prompt_ids(mdir)
     engines = ["onnx"] + (["llama_cpp"] if args.vs_llama_cpp else [])
     for engine in engines:
         best = None
         for r in range(max(1, args.runs)):
             print(f"bench llm: {engine} run {r + 1}/{max(1, args.runs)} ...", file=sys.stderr, flush=True)
-            res = _worker(engine, mdir, threads, args.new_tokens)
+            res = _worker(engine, mdir, threads, args.new_tokens, ids)
             if "error" in res:
                 print(f"bench llm: {engine}: {res['error']}", file=sys.stderr)
                 return 1
@@ -63,9 +67,11 @@ def run_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker(engine: str, mdir: Path, threads: int, new_tokens: int) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
-        r = subprocess.run([sys.executable, "-m", "agent.llm.bench_worker", engine, str(mdir), str(threads), str(new_tokens), out.name],
+def _worker(engine: str, mdir: Path, threads: int, new_tokens: int, ids: list[int]) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as out, tempfile.NamedTemporaryFile("w", suffix=".json") as prompt:
+        json.dump(ids, prompt)
+        prompt.flush()
+        r = subprocess.run([sys.executable, "-m", "agent.llm.bench_worker", engine, str(mdir), str(threads), str(new_tokens), out.name, prompt.name],
                            capture_output=True, text=True)
         if r.returncode != 0:
             return {"error": (r.stderr or r.stdout).strip()[-800:]}

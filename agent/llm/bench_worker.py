@@ -22,13 +22,13 @@ def prompt_ids(mdir: Path) -> list[int]:
     return build_prompt(tpl, [{"role": "system", "content": BENCH_SYSTEM}, {"role": "user", "content": BENCH_USER}], 4096).ids
 
 
-def bench_onnx(mdir: Path, threads: int, n: int) -> dict:
+def bench_onnx(mdir: Path, threads: int, n: int, ids: list[int]) -> dict:
+    """Loads the whole runtime (tokenizer included) as the daemon does."""
     import numpy as np
 
     from agent.llm import load_model
     from agent.llm.tokenizer import IncrementalDecoder
 
-    ids = prompt_ids(mdir)
     t = time.perf_counter()
     model = load_model(mdir, threads=threads)
     load_s = time.perf_counter() - t
@@ -52,7 +52,7 @@ def bench_onnx(mdir: Path, threads: int, n: int) -> dict:
     return _result(len(ids), ttft, n - 1, decode, load_s)
 
 
-def bench_llama_cpp(mdir: Path, threads: int, n: int) -> dict:
+def bench_llama_cpp(mdir: Path, threads: int, n: int, ids: list[int]) -> dict:
     from agent.llm.build import fetch_source
     from agent.llm.manifest import read_manifest
     from agent.llm.recipe import load_recipe
@@ -61,7 +61,6 @@ def bench_llama_cpp(mdir: Path, threads: int, n: int) -> dict:
         from llama_cpp import Llama
     except ImportError:
         raise SystemExit("llama-cpp-python is not installed: .venv/bin/pip install -e '.[bench]'") from None
-    ids = prompt_ids(mdir)
     gguf = fetch_source(load_recipe(read_manifest(mdir)["recipe"]))
     t = time.perf_counter()
     llm = Llama(model_path=str(gguf), n_threads=threads, n_threads_batch=threads, n_ctx=2048, n_batch=512, verbose=False)
@@ -87,7 +86,8 @@ def _result(prompt_tokens: int, ttft: float, decoded: int, decode_s: float, load
 
 def main() -> int:
     engine, mdir, threads, n, out = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-    res = bench_onnx(mdir, threads, n) if engine == "onnx" else bench_llama_cpp(mdir, threads, n)
+    ids = json.loads(Path(sys.argv[6]).read_text())
+    res = bench_onnx(mdir, threads, n, ids) if engine == "onnx" else bench_llama_cpp(mdir, threads, n, ids)
     res["engine"] = engine
     Path(out).write_text(json.dumps(res))
     return 0

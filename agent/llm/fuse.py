@@ -12,7 +12,7 @@ KV cache by concatenation every step. This pass reads the exported weights
 * ``MatMulNBits`` with q/k/v packed into one matrix (one kernel call);
 * the vocabulary projection only for the positions asked for (the last one
   while generating: a prompt of 80 tokens does not pay 80 lm_head products);
-* a block-quantized embedding (``GatherBlockQuantized``).
+* the embedding as a memory-mapped float16 table outside the graph.
 
 It is a graph pass, not a second exporter: every weight comes from the
 optimum graph, and the quality gate compares the result with that graph.
@@ -106,20 +106,18 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     def bits_for(*node_names: str) -> int:
         return 8 if any(p.search(n) for p in eight for n in node_names) else 4
 
-    # Embedding: block-quantized, gathered by id.
+    # Embedding: a float16 table the runtime memory-maps and indexes itself, so only the rows of
+    # tokens actually seen become resident (a 49k x 576 table would otherwise cost 28-113 MB of RSS).
     embed = w.const_input("/model/embed_tokens/Gather")  # [V, H]
-    e_packed, e_scales = _quantize(embed.T, head_bits, block)
-    add_init("embed.qweight", e_packed.reshape(vocab, -1))
-    add_init("embed.scales", e_scales)
-    nodes.append(helper.make_node("GatherBlockQuantized", ["embed.qweight", "input_ids", "embed.scales"], ["embeds"], name="embed", domain=MS,
-                                  bits=head_bits, block_size=block, gather_axis=0, quantize_axis=1))
+    embed_file = dst.with_name("embed_tokens.npy")
+    np.save(embed_file, embed.astype(np.float16))
 
     inv_freq = 1.0 / (theta ** (np.arange(0, head_dim, 2, dtype=np.float64) / head_dim))
     freqs = np.outer(np.arange(max_context, dtype=np.float64), inv_freq)
     add_init("cos_cache", np.cos(freqs).astype(np.float32))
     add_init("sin_cache", np.sin(freqs).astype(np.float32))
 
-    residual, pending = "embeds", None
+    residual, pending = "inputs_embeds", None
     for i in range(layers):
         p = f"/model/layers.{i}"
         ln1 = add_init(f"l{i}.ln1", w.const_input(f"{p}/input_layernorm/Mul_1"))
@@ -161,7 +159,7 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     nodes.append(helper.make_node("Identity", ["lm_head.out"], ["logits"], name="logits"))
 
     kv_shape = [1, kv_heads, "max_context", head_dim]
-    inputs = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, "sequence"]),
+    inputs = [helper.make_tensor_value_info("inputs_embeds", TensorProto.FLOAT, [1, "sequence", hidden]),
               helper.make_tensor_value_info("seqlens_k", TensorProto.INT32, [1]),
               helper.make_tensor_value_info("total_sequence_length", TensorProto.INT32, []),
               helper.make_tensor_value_info("num_logits", TensorProto.INT64, [1])]
@@ -176,4 +174,4 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     onnx.save(model, str(dst))
     return {"file": dst.name, "graph": "gqa", "max_context": max_context, "num_layers": layers, "num_kv_heads": kv_heads, "head_dim": head_dim,
             "num_heads": heads, "vocab_size": vocab, "architecture": config.get("model_type"), "matmuls_by_bits": counts,
-            "lm_head_bits": head_bits, "embedding_bits": head_bits}
+            "lm_head_bits": head_bits, "embedding_bits": 16, "embeddings": embed_file.name}

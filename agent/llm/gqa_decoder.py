@@ -41,6 +41,10 @@ class GQADecoder:
         for name, buf in zip(self.names, self.cache, strict=True):
             self.binding.bind_ortvalue_input(name, buf)
             self.binding.bind_ortvalue_output(name.replace("past_key_values.", "present."), buf)
+        emb = meta.get("embeddings")
+        if not emb:
+            raise ModelError(f"{path}: the manifest names no embedding table for the fused graph.", str(path))
+        self.embed = np.load(Path(path).parent / emb, mmap_mode="r")
         self.length = 0
 
     def reset(self) -> None:
@@ -52,7 +56,7 @@ class GQADecoder:
         if total > self.max_context:
             raise ModelError(f"context overflow: {total} tokens > max_context {self.max_context}")
         b = self.binding
-        b.bind_cpu_input("input_ids", np.asarray(ids, dtype=np.int64)[None, :])
+        b.bind_cpu_input("inputs_embeds", self.embed[np.asarray(ids, dtype=np.int64)].astype(np.float32)[None])
         self._seqlens[0] = total - 1
         self._total[()] = total
         self._num_logits[0] = n if all_logits else 1
