@@ -312,12 +312,12 @@ class SyncClient:
         self._careful = CAREFUL_ACKS
 
     def _strike(self, row: Row, reason: str) -> None:
-        tries = self._tries.get(row.id, 0) + 1
+        tries = self._tries.get(row.seq, 0) + 1
         if tries >= self.max_tries:
-            self._tries.pop(row.id, None)
-            self.outbox.move_aside(row.id, tries, f"{reason} ({tries} times)")
+            self._tries.pop(row.seq, None)
+            self.outbox.move_aside(row.seq, tries, f"{reason} ({tries} times)")
         else:
-            self._tries[row.id] = tries
+            self._tries[row.seq] = tries
             self._retry.append((self.clock.monotonic() + min(2.0 ** tries, 30.0) / 4, row))
             log.warning("broker refused a message; will retry", extra=fields(topic=row.topic, seq=row.seq, tries=tries, reason=reason))
 
@@ -336,7 +336,7 @@ class SyncClient:
         for row in rows:
             self._cursor = row.seq
             if self._max_packet is not None and len(row.payload) + len(row.topic) + 32 > self._max_packet:
-                self.outbox.move_aside(row.id, 0, f"{len(row.payload)} bytes is over the broker's maximum packet size {self._max_packet}")
+                self.outbox.move_aside(row.seq, 0, f"{len(row.payload)} bytes is over the broker's maximum packet size {self._max_packet}")
                 continue
             self._publish_row(c, row)
 
@@ -415,8 +415,8 @@ class SyncClient:
             return
         if self._careful:
             self._careful -= 1
-        self._tries.pop(row.id, None)
-        self.outbox.ack(row.id)
+        self._tries.pop(row.seq, None)
+        self.outbox.ack(row.seq)
         self.acked += 1
 
     def _on_message(self, client, userdata, msg) -> None:

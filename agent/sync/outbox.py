@@ -46,7 +46,7 @@ ALERT = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     seq INTEGER NOT NULL,
     topic TEXT NOT NULL,
     priority INTEGER NOT NULL,
@@ -208,20 +208,20 @@ class Outbox:
                                         (after_seq, limit)).fetchall()
         with self._cond:
             skip = self._acked_pending
-            return [Row(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows if r[0] not in skip]
+            return [Row(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows if r[1] not in skip]
 
-    def ack(self, row_id: int) -> None:
-        """The broker has the message: delete it (batched with the next commit)."""
+    def ack(self, seq: int) -> None:
+        """The broker has the message: delete it (batched with the next commit). Keyed by seq: row ids get reused."""
         with self._cond:
-            self._acked_pending.add(row_id)
-            self._ops.append(("ack", row_id))
+            self._acked_pending.add(seq)
+            self._ops.append(("ack", seq))
             self._cond.notify_all()
 
-    def move_aside(self, row_id: int, tries: int, reason: str) -> None:
+    def move_aside(self, seq: int, tries: int, reason: str) -> None:
         """Put a message the broker keeps refusing into ``dead`` so the others can flow."""
         with self._cond:
-            self._acked_pending.add(row_id)
-            self._ops.append(("dead", (row_id, tries, reason)))
+            self._acked_pending.add(seq)
+            self._ops.append(("dead", (seq, tries, reason)))
             self._cond.notify_all()
 
     def stats(self) -> dict[str, Any]:
@@ -318,17 +318,17 @@ class Outbox:
             if acks:
                 for chunk in _chunks(acks, 500):
                     q = ",".join("?" * len(chunk))
-                    r = db.execute(f"SELECT count(*), coalesce(sum(length(payload)),0) FROM outbox WHERE id IN ({q})", chunk).fetchone()
-                    db.execute(f"DELETE FROM outbox WHERE id IN ({q})", chunk)
+                    r = db.execute(f"SELECT count(*), coalesce(sum(length(payload)),0) FROM outbox WHERE seq IN ({q})", chunk).fetchone()
+                    db.execute(f"DELETE FROM outbox WHERE seq IN ({q})", chunk)
                     removed += r[0]
                     removed_bytes += r[1]
-            for row_id, tries, reason in deads:
+            for seq, tries, reason in deads:
                 cur = db.execute("INSERT INTO dead (seq, topic, priority, kind, payload, tries, reason, moved_ts) "
-                                 "SELECT seq, topic, priority, kind, payload, ?, ?, ? FROM outbox WHERE id=?",
-                                 (tries, reason, self.clock.time(), row_id))
+                                 "SELECT seq, topic, priority, kind, payload, ?, ?, ? FROM outbox WHERE seq=?",
+                                 (tries, reason, self.clock.time(), seq))
                 if cur.rowcount:
-                    r = db.execute("SELECT length(payload) FROM outbox WHERE id=?", (row_id,)).fetchone()
-                    db.execute("DELETE FROM outbox WHERE id=?", (row_id,))
+                    r = db.execute("SELECT length(payload) FROM outbox WHERE seq=?", (seq,)).fetchone()
+                    db.execute("DELETE FROM outbox WHERE seq=?", (seq,))
                     removed += 1
                     removed_bytes += r[0] if r else 0
             if rows:
@@ -362,14 +362,14 @@ class Outbox:
             self._dead += len(deads)
             for a in acks:
                 self._acked_pending.discard(a)
-            for row_id, _, _ in deads:
-                self._acked_pending.discard(row_id)
+            for seq, _, _ in deads:
+                self._acked_pending.discard(seq)
             for k, v in evicted.items():
                 self.evicted[k] = self.evicted.get(k, 0) + v
         if evicted:
             log.warning("outbox full: shed oldest low-priority messages", extra=fields(evicted=_json(evicted), depth=count))
-        for row_id, tries, reason in deads:
-            log.error("message moved aside after the broker refused it", extra=fields(row_id=row_id, tries=tries, reason=reason))
+        for seq, tries, reason in deads:
+            log.error("message moved aside after the broker refused it", extra=fields(seq=seq, tries=tries, reason=reason))
         return done
 
     def _evict(self, db: sqlite3.Connection, count: int, nbytes: int) -> tuple[int, int, dict[str, int], tuple[int, int]]:

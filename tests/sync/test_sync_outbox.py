@@ -28,7 +28,7 @@ def test_seq_is_monotonic_across_restarts_even_when_empty(tmp_path):
     rows = _all(box)
     assert [r.seq for r in rows] == [0, 1, 2, 3, 4]
     for r in rows:
-        box.ack(r.id)
+        box.ack(r.seq)
     box.flush()
     assert box.stats()["depth"] == 0
     box.close()
@@ -102,8 +102,8 @@ def test_move_aside_keeps_the_message_in_dead_letters(tmp_path):
     box.put("t", "sale", "s", {"i": 2}, 1.0)
     box.flush()
     first, second = _all(box)
-    box.move_aside(first.id, 5, "broker refused it 5 times")
-    assert [r.id for r in _all(box)] == [second.id]  # hidden at once, before the commit
+    box.move_aside(first.seq, 5, "broker refused it 5 times")
+    assert [r.seq for r in _all(box)] == [second.seq]  # hidden at once, before the commit
     box.flush()
     (dead,) = box.dead_letters()
     assert dead["seq"] == first.seq and dead["tries"] == 5 and "refused" in dead["reason"]
@@ -132,7 +132,7 @@ def test_cursor_survives_an_emptied_table(tmp_path):
         rows = box.peek(cursor, 10)
         assert [json.loads(r.payload)["data"]["i"] for r in rows] == [i]
         cursor = rows[-1].seq
-        box.ack(rows[-1].id)
+        box.ack(rows[-1].seq)
         box.flush()
         assert box.stats()["depth"] == 0
     box.close()
