@@ -39,6 +39,7 @@ class Term:
 
     word: str
     alternatives: frozenset[str]
+    weak: frozenset[str] = frozenset()  # looser spelling fixes: count only beside another matched word
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ class Index:
                 if not fix and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
                     continue  # a misspelt question word ("wher", "prise") is not a product
                 alts |= set(fix)
+                if not fix and len(t) >= 5:
+                    weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75))
+                    terms.append(Term(t, frozenset(alts), weak))
+                    continue
             terms.append(Term(t, frozenset(alts)))
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
@@ -150,7 +155,7 @@ class Index:
 
     # -- search ----------------------------------------------------------------
     def _fts(self, table: str, key: str, q: Query, limit: int) -> dict[str, float]:
-        toks = sorted({w for t in q.terms for a in t.alternatives for w in a.split() if w.isalnum()})
+        toks = sorted({w for t in q.terms for a in t.alternatives | t.weak for w in a.split() if w.isalnum()})
         if not toks:
             return {}
         expr = " OR ".join(f'"{a}"*' if len(a) >= 4 else f'"{a}"' for a in toks)
@@ -172,6 +177,8 @@ class Index:
             # Descriptions are noisy ("chocolate chip cookie"): a synonym must hit the name, brand or category.
             hits = [_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, self._named[sku])
                     for t in q.terms]
+            if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
+                hits = [h or (bool(t.weak) and _covers(t.weak, name)) for t, h in zip(q.terms, hits, strict=True)]
             soft_missed = sum(1 for t, h in zip(q.terms, hits, strict=True) if not h and t.word in SOFT_WORDS)
             hit = sum(hits) + soft_missed
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)

@@ -23,6 +23,10 @@ availability instock also too very really just only if not no yes there s t m ll
 cheap cheapest expensive fresh good nice best big small large little bit kind type sort brand lot lots
 vegan vegetarian veggie gluten free dairy lactose allergy allergies allergen allergens allergic
 slot fridge freezer chiller counter section bay rack
+come coming go going went kept keeping put putting stored usually normally currently moment minute time today tonight tomorrow
+right now soon later again already actually literally maybe perhaps probably exactly quite pretty rather somewhere anywhere
+pick picking up down out off over back use using used work working try trying
+guy guys folks mate sir madam miss love dear friend wondering wonder hoping hope think thought like would'd please kindly
 ok okay fine alright nearby near nearest around closest bring take allowed allow let
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 """

@@ -81,3 +81,14 @@ def test_packaging_words_do_not_make_a_product_unknown(index):
 def test_place_words_in_the_question_are_not_product_words(index):
     p = plan("which fridge has the oat milk", index)
     assert p.kind == "product" and p.sentences == ["Oat Milk 1L is in Fridge 1."]
+
+
+def test_looser_spelling_fix_needs_a_second_matching_word(index):
+    p = plan("how much is the sea salt crsps", index)
+    assert p.kind == "product" and p.sources == ["CRS-SEA-150"]
+    assert plan("do you sell paint", index).kind == "not_carried"  # "paint" is not "point"/"pint" on its own
+
+
+def test_filler_words_do_not_turn_a_product_into_not_carried(index):
+    p = plan("where is the oat milk kept at the moment", index)
+    assert p.kind == "product" and p.sources == ["MLK-OAT-1L"]
