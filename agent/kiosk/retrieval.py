@@ -122,11 +122,12 @@ class Index:
         for t in kept:
             alts = {t}
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
-                fix = difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.85)
+                # short words are one letter away from many others ("paint"/"pain"): demand more of them
+                fix = difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.9 if len(t) <= 5 else 0.85)
                 if not fix and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
                     continue  # a misspelt question word ("wher", "prise") is not a product
                 alts |= set(fix)
-                if not fix and len(t) >= 5:
+                if not fix:
                     weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75))
                     terms.append(Term(t, frozenset(alts), weak))
                     continue
