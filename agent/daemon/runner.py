@@ -292,6 +292,7 @@ class Daemon:
         stuck = []
         for name in self._stop_order():
             stuck += self.supervisor.stop(d.component_stop_timeout_s, [name])
+            self.supervisor.close([name])  # sync: flush and close the outbox cleanly
         report = self.reporter.report()
         report["stopped"] = True
         try:

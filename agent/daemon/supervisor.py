@@ -127,11 +127,36 @@ class Supervisor:
                     log.error("component did not stop in time", extra=fields(component=s.name, timeout_s=timeout_s))
         return stuck
 
+    def close(self, names: list[str] | None = None) -> None:
+        """Call the optional ``close()`` of stopped components (sync closes its outbox and unsubscribes)."""
+        with self._lock:
+            slots = [s for n, s in self._slots.items() if names is None or n in names]
+        for s in slots:
+            self._close(s)
+
+    def _close(self, slot: _Slot) -> None:
+        comp = slot.component
+        if comp is None:
+            return
+        if slot.thread is not None and slot.thread.is_alive():
+            log.error("component still running; not closing it", extra=fields(component=slot.name))
+            return
+        closer = getattr(comp, "close", None)
+        if callable(closer):
+            try:
+                closer()
+            except Exception:
+                log.exception("component close() failed", extra=fields(component=slot.name))
+
     def restart(self, name: str, rebuild: bool, timeout_s: float = 5.0) -> None:
-        """Stop one component and start it again (rebuilt from the current config when ``rebuild``)."""
+        """Stop one component and start it again (rebuilt from the current config when ``rebuild``).
+
+        A crash restart reuses the instance (its subscriptions and open files stay); a rebuild
+        closes the old instance first so two never hold the same outbox or bus subscription."""
         slot = self._slots[name]
         self.stop(timeout_s, [name])
         if rebuild:
+            self._close(slot)
             slot.component = None
         slot.crashes_in_a_row = 0
         self._start(slot)

@@ -123,3 +123,28 @@ def test_stuck_component_is_reported_on_stop():
     sup.start()
     time.sleep(0.05)
     assert sup.stop(0.1) == ["stuck"]
+
+
+def test_rebuild_closes_the_old_instance_and_close_is_called_once_stopped():
+    built = []
+
+    class Closable(Recorder):
+        closed = 0
+
+        def close(self):
+            self.closed += 1
+
+    def factory():
+        built.append(Closable("c"))
+        return built[-1]
+
+    sup = Supervisor(EventBus(), SystemClock())
+    sup.add("c", factory)
+    sup.start()
+    assert wait(lambda: sup.states()["c"]["state"] == "running")
+    sup.restart("c", rebuild=True, timeout_s=2.0)
+    assert wait(lambda: len(built) == 2 and sup.states()["c"]["state"] == "running")
+    assert built[0].closed == 1 and built[0].stops == 1 and built[1].closed == 0
+    sup.stop(2.0)
+    sup.close()
+    assert built[1].closed == 1
