@@ -31,9 +31,10 @@ def discovery_messages(prefix: str, topics: Topics, device_id: str, state: dict[
 
     sensor("outbox_depth", "Outbox depth", "{{ value_json.outbox.depth }}", unit_of_measurement="msgs", state_class="measurement")
     sensor("dead_letters", "Outbox dead letters", "{{ value_json.outbox.dead }}", state_class="measurement")
-    for key in ("cpu_temp_c", "mem_used_mb", "model_latency_ms"):
-        if key in (state.get("health") or {}):
-            sensor(key, key.replace("_", " ").capitalize(), f"{{{{ value_json.health.{key} }}}}", state_class="measurement")
+    health = state.get("health") if isinstance(state.get("health"), dict) else {}
+    for name in sorted((health.get("temperatures_c") or {}) if isinstance(health.get("temperatures_c"), dict) else {}):
+        sensor(f"temp_{name}", f"Temperature {name}", f"{{{{ value_json.health.temperatures_c[{json.dumps(str(name))}] }}}}",
+               unit_of_measurement="°C", device_class="temperature", state_class="measurement")
     stock = state.get("stock")
     if isinstance(stock, dict):
         for slot, v in sorted(stock.items()):

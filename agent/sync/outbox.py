@@ -121,6 +121,7 @@ class Outbox:
         self._committed = 0  # number of those committed
         self._closed = False
         self._max_pending = 4 * self.settings.batch_max
+        self._pending_puts = 0  # queued in memory, not yet committed
         self._acked_pending: set[int] = set()
         self._error: str | None = None
         self.evicted: dict[str, int] = {}
@@ -175,6 +176,7 @@ class Outbox:
                     lambda: len(self._ops) < self._max_pending or self._closed, timeout):
                 raise TimeoutError(f"outbox writer is {len(self._ops)} messages behind for {timeout}s (disk stalled?)")
             self._ops.append(("put", item))
+            self._pending_puts += 1
             self._submitted += 1
             ticket = self._submitted
             self._cond.notify_all()
@@ -226,7 +228,7 @@ class Outbox:
 
     def stats(self) -> dict[str, Any]:
         with self._cond:
-            depth = self._count - len(self._acked_pending)
+            depth = self._count - len(self._acked_pending) + self._pending_puts
             return {"depth": max(depth, 0), "bytes": self._bytes, "dead": self._dead, "next_seq": self._next_seq,
                     "queued_uncommitted": self._submitted - self._committed, "evicted": dict(self.evicted),
                     "write_error": self._error}
@@ -357,6 +359,7 @@ class Outbox:
             raise
         with self._cond:
             self._next_seq = next_seq
+            self._pending_puts -= len(puts)
             self._count = count
             self._bytes = nbytes
             self._dead += len(deads)
