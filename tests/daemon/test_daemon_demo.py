@@ -83,6 +83,9 @@ def test_demo_runs_end_to_end(tmp_path, notify_socket):
         text = (tmp_path / "agent.log").read_text()
         assert "edge-agent stopped" in text and "stuck=none" in text
         assert "Traceback" not in text, text[-3000:]
+        # the outbox was closed cleanly: no write-ahead log left behind, and it opens with its messages
+        data = tmp_path / "data"
+        assert (data / "outbox.sqlite").exists() and not (data / "outbox.sqlite-wal").exists(), sorted(p.name for p in data.iterdir())
     finally:
         if p.poll() is None:
             p.kill()
