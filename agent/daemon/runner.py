@@ -31,7 +31,8 @@ from agent.logs import fields, setup_logging
 log = logging.getLogger(__name__)
 
 EX_CONFIG = 78  # sysexits.h; the unit's RestartPreventExitStatus stops a restart loop on a bad config
-STOP_LAST = ("agent.sync",)  # the outbox closes last so it still records what the others emit while stopping
+STOP_LAST = ("agent.sync",)
+DAEMON_SECTIONS = {"daemon", "ota", "health"}  # read live by the daemon: a change restarts no component  # the outbox closes last so it still records what the others emit while stopping
 
 
 def resolve_model_dir(cfg: Config) -> Path:
@@ -263,7 +264,7 @@ class Daemon:
         if (old.daemon.components, old.daemon.disabled) != (new.daemon.components, new.daemon.disabled):
             log.warning("daemon.components changed: takes effect at the next restart", extra=fields(fix="systemctl restart edge-agent"))
         restarted = []
-        if changed:
+        if set(changed) - DAEMON_SECTIONS:
             self.ctx.activity.wait_idle(new.daemon.shutdown_idle_timeout_s)
             for name in self.supervisor.names():
                 comp = self.supervisor.component(name)

@@ -78,6 +78,9 @@ def test_demo_runs_end_to_end(tmp_path, notify_socket):
             time.sleep(0.1)
         with lock:
             assert any(b'"health"' in payload for _, payload in got), [t for t, _ in got][:20]
+        r = subprocess.run([sys.executable, "-m", "agent", "status", "--url", f"http://127.0.0.1:{port}/api/health"],
+                           capture_output=True, text=True, env=subprocess_env(tmp_path), timeout=60)
+        assert r.returncode == 0 and "agent.kiosk" in r.stdout and "healthy" in r.stdout, r.stdout + r.stderr
         p.send_signal(signal.SIGTERM)
         assert p.wait(45) == 0
         text = (tmp_path / "agent.log").read_text()

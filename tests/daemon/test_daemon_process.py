@@ -66,6 +66,13 @@ def test_sighup_reload_and_graceful_sigterm(tmp_path, markers, notify_socket):
         assert notify_socket.wait_for("READY=1", 10, n=3)
         assert wait_file(markers / "steady.built") and (markers / "steady.built").read_text() == "dev-a\ndev-b\n"
 
+        # a change to the daemon's own sections restarts nothing
+        cfg.write_text(config_text(tmp_path, "dev-b", ["edtest_steady", "edtest_busy"]).replace("state_interval_s = 0.2", "state_interval_s = 0.3"))
+        p.send_signal(signal.SIGHUP)
+        assert notify_socket.wait_for("READY=1", 10, n=4)
+        assert (markers / "steady.built").read_text() == "dev-a\ndev-b\n"
+        assert "changed_sections=health restarted=none" in (tmp_path / "agent.log").read_text()
+
         # SIGTERM while an answer is in flight: the daemon waits for it, then stops cleanly
         (markers / "busy.answered").unlink(missing_ok=True)
         assert wait_file(markers / "busy.answering")
