@@ -77,13 +77,17 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     full = [m for m in matches if m.coverage >= 0.999]
     faq_full = best_faq is not None and best_faq.coverage >= 0.999
     use_faq = faq_full and (not full or (not product_first and best_faq.specificity > full[0].specificity))
+    # The product matched only by forgiving filler words, the FAQ row by the words themselves: the FAQ is meant.
+    if (not use_faq and full and not product_first and best_faq is not None and best_faq.specificity > 0
+            and best_faq.coverage > full[0].strict + 1e-9):
+        use_faq = True
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
     if (not full and not product_first and best_faq is not None and best_faq.coverage >= 0.5 and best_faq.specificity > 0
-            and not any(m.coverage >= 0.5 and m.name_coverage > 0 for m in matches)):
+            and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)):
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
     if DIETARY in it.kinds and it.dietary:

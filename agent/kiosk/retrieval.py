@@ -40,6 +40,8 @@ class Term:
     word: str
     alternatives: frozenset[str]
     weak: frozenset[str] = frozenset()  # looser spelling fixes: count only beside another matched word
+    pos: int = -1  # index in the question's words, to tell a modifier ("soy milk") from filler ("grab a notebook")
+    known: bool = True  # the word (or a fix of it) exists somewhere in the catalog, FAQ or synonyms
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Match:
     name_coverage: float
     bm25: float
     specificity: float  # share of the product name's words the shopper used
+    strict: float = 0.0  # coverage without forgiving packaging and filler words
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,9 @@ class Index:
     # -- query understanding -------------------------------------------------
     def query(self, text: str) -> Query:
         toks = words(text)
-        kept = [t for t in toks if t not in STOPWORDS and len(t) > 1]
+        kept = [(i, t) for i, t in enumerate(toks) if t not in STOPWORDS and len(t) > 1]
         terms: list[Term] = []
-        for t in kept:
+        for pos, t in kept:
             alts = {t}
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
                 # short words are one letter away from many others ("paint"/"pain"): demand more of them
@@ -129,9 +132,9 @@ class Index:
                 alts |= set(fix)
                 if not fix:
                     weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75))
-                    terms.append(Term(t, frozenset(alts), weak))
+                    terms.append(Term(t, frozenset(alts), weak, pos, known=any(_word_in(t, {v}) for v in self.vocab)))
                     continue
-            terms.append(Term(t, frozenset(alts)))
+            terms.append(Term(t, frozenset(alts), pos=pos))
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
         used: set[int] = set()
@@ -143,12 +146,20 @@ class Index:
                 if all(phrase[k] in fixed[i + k] for k in range(n)):
                     merged = set(means) | {" ".join(phrase)}
                     # the phrase becomes one term: "phone charger" is one thing
-                    terms[i] = Term(" ".join(phrase), frozenset(merged))
+                    terms[i] = Term(" ".join(phrase), frozenset(merged), pos=terms[i].pos)
                     for j in range(i + 1, i + n):
                         terms[j] = Term("", frozenset())
                     used.update(range(i, i + n))
         terms = [t for t in terms if t.word]
         return Query(tuple(terms), " ".join(content_words(text)))
+
+    @staticmethod
+    def _filler(terms: tuple[Term, ...], hits: list[bool], i: int) -> bool:
+        """An unknown word not next to any matched word ("grab a notebook") is filler, not a modifier ("soy milk")."""
+        t = terms[i]
+        if t.known or t.weak or t.pos < 0 or not any(hits):
+            return False
+        return not any(h and abs(terms[j].pos - t.pos) == 1 for j, h in enumerate(hits) if j != i)
 
     def _spellings(self, t: Term) -> frozenset[str]:
         """The term's spelling fixes (single words), as opposed to its synonym meanings."""
@@ -180,13 +191,14 @@ class Index:
                     for t in q.terms]
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
                 hits = [h or (bool(t.weak) and _covers(t.weak, name)) for t, h in zip(q.terms, hits, strict=True)]
-            soft_missed = sum(1 for t, h in zip(q.terms, hits, strict=True) if not h and t.word in SOFT_WORDS)
+            soft_missed = sum(1 for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))
+                              if not h and (t.word in SOFT_WORDS or self._filler(q.terms, hits, i)))
             hit = sum(hits) + soft_missed
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
             own = [w for w in words(p.name) if w not in STOPWORDS and not any(c.isdigit() for c in w)]
             spec = sum(_covers(frozenset({w}), used) for w in own) / max(1, len(own))
-            out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec))
+            out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms)))
         out.sort(key=lambda m: (-m.coverage, -m.name_coverage, -m.specificity, m.bm25))
         return out[:limit]
 
@@ -197,9 +209,12 @@ class Index:
         out = []
         for row, _score in cands.items():
             qw, aw = self._faq_words[int(row)]
-            hit = sum(_covers(t.alternatives, qw | aw) for t in q.terms)
+            # prefixes only against the FAQ question: "exam" must not find "print@campus.example" in an answer
+            hit = sum(_covers(t.alternatives, qw) or any(a in aw for a in t.alternatives) or
+                      any(all(w in aw for w in a.split()) for a in t.alternatives if " " in a) for t in q.terms)
             qc = {w for w in qw if w not in STOPWORDS}
-            spec = sum(_covers(frozenset({w}), {a for t in q.terms for alt in t.alternatives for a in alt.split()}) for w in qc) / max(1, len(qc))
+            used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
+            spec = sum(_covers(frozenset({w}), used) or any(_word_in(u, {w}) for u in used) for w in qc) / max(1, len(qc))
             out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec))
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]

@@ -92,3 +92,18 @@ def test_looser_spelling_fix_needs_a_second_matching_word(index):
 def test_filler_words_do_not_turn_a_product_into_not_carried(index):
     p = plan("where is the oat milk kept at the moment", index)
     assert p.kind == "product" and p.sources == ["MLK-OAT-1L"]
+
+
+def test_unknown_word_next_to_the_product_is_a_modifier_but_apart_from_it_is_filler(index):
+    assert plan("do you have soy milk", index).kind == "not_carried"        # "soy" modifies "milk"
+    p = plan("where can i snag a sourdough bread", index)                     # "snag" is apart from the product
+    assert p.kind == "product" and p.sources == ["BRD-SD-800"]
+
+
+def test_prefixes_do_not_reach_into_faq_answers(catalog):
+    from agent.kiosk.catalog import Catalog, FaqEntry
+    from agent.kiosk.retrieval import Index
+
+    cat = Catalog(list(catalog.products.values()), [FaqEntry(1, "Do you do printing?", "Yes: send files to print@campus.example.")])
+    assert plan("when is my exam", Index(cat)).kind == "off_topic"
+    assert plan("can i print something here", Index(cat)).kind == "faq"
