@@ -19,6 +19,7 @@ from agent import __version__
 from agent.component import AgentContext
 from agent.daemon.model_holder import ModelHolder
 from agent.daemon.supervisor import Supervisor
+from agent.events import Event, EventKind
 
 
 def read_temperatures(pattern: str) -> dict[str, float]:
@@ -68,10 +69,19 @@ class HealthReporter:
         self.holder = holder
         self.started = started_monotonic
         self._unhealthy_since: dict[str, float] = {}
+        self._event_temps: dict[str, float] = {}
+        ctx.bus.subscribe(self._on_telemetry, kinds={EventKind.TELEMETRY})
+
+    def _on_telemetry(self, event: Event) -> None:
+        """Keep the latest temperature any component reports (e.g. the controller's fridge: controller_temp_c)."""
+        for k, v in event.data.items():
+            if k.endswith("temp_c") and isinstance(v, int | float) and not isinstance(v, bool):
+                self._event_temps[k.removesuffix("_c")] = round(float(v), 1)
 
     def report(self) -> dict[str, Any]:
         comps = self.supervisor.states()
         temps = read_temperatures(self.ctx.config.health.thermal_glob)
+        temps.update(self._event_temps)
         extra = _call_shared(self.ctx, "temperatures")
         if isinstance(extra, dict):
             temps.update({str(k): v for k, v in extra.items() if isinstance(v, int | float)})

@@ -87,13 +87,18 @@ def test_health_callables_and_events(running, notify_socket):
     d = running(["edtest_steady", "edtest_nobuild"])
     seen = []
     d.ctx.bus.subscribe(seen.append, kinds={EventKind.HEALTH})
+    from agent.events import Event
+
+    d.ctx.bus.publish(Event(EventKind.TELEMETRY, 1.0, "firmware_bridge", {"controller_temp_c": 4.46, "motor_faults": 0}))
     rep = d.ctx.shared["health"]()
+    assert rep["temperatures_c"]["controller_temp"] == 4.5
     assert rep["components"]["edtest_steady"]["state"] == "running"
     assert rep["components"]["edtest_nobuild"]["state"] == "disabled"
     assert rep["outbox_depth"] == 7 and rep["device"] == "wd-test" and rep["model"]["loaded"] is False
     text = d.ctx.shared["metrics"]()
     assert 'edge_agent_component_up{device="wd-test",component="edtest_steady"} 1' in text
     assert 'edge_agent_outbox_depth{device="wd-test"} 7' in text
+    assert 'edge_agent_temperature_celsius{device="wd-test",zone="controller_temp"} 4.5' in text
     time.sleep(0.7)
     assert seen and seen[-1].data["components"]["edtest_steady"]["ok"] is True
     assert "update_model" in d.ctx.commands.names()
