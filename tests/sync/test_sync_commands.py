@@ -195,3 +195,23 @@ def test_response_topic_outside_the_allowed_prefix_is_not_used(device, cloud, ke
     with cloud.cond:
         assert cloud.cond.wait_for(lambda: "z" in cloud.replies, 10)
     assert cloud.raw[-1][0] == "edge/v1/dev-1/cmd/reply"
+
+
+def test_a_command_sent_while_the_device_is_offline_runs_when_it_returns(mosquitto, sync_ctx, start_sync, keys, cloud):
+    ctx = sync_ctx(mosquitto.port, commands_extra={"verify_key": str(keys[1])})
+    r = start_sync(ctx)
+    assert r.connected()
+    time.sleep(0.2)
+    r.stop()  # the persistent session (clean start off, session expiry) keeps the subscription at the broker
+    calls = []
+    ctx2 = sync_ctx(mosquitto.port, commands_extra={"verify_key": str(keys[1])})
+    ctx2.commands.register("set_config", lambda args: calls.append(args) or {"ok": 1})
+    props = Properties(PacketTypes.PUBLISH)
+    props.ResponseTopic = "edge/cloud/replies/late"
+    props.CorrelationData = b"late"
+    cloud.c.publish("edge/v1/dev-1/cmd", sign_command(keys[0], "dev-1", "set_config", {"z": 1}), qos=1, properties=props)
+    time.sleep(0.3)
+    start_sync(ctx2)
+    with cloud.cond:
+        assert cloud.cond.wait_for(lambda: "late" in cloud.replies, 10)
+    assert cloud.replies["late"]["ok"] is True and calls == [{"z": 1}]
