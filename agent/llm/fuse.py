@@ -50,15 +50,33 @@ class _Weights:
         model = onnx.load(str(path))
         self.init = {i.name: i for i in model.graph.initializer}
         self.nodes = {n.name: n for n in model.graph.node}
+        self.producer = {o: n for n in model.graph.node for o in n.output}
         self._np = numpy_helper.to_array
+
+    def _const(self, name: str):
+        """The constant behind ``name``: an initializer, possibly through Identity (deduplicated weights) or a Constant node."""
+        for _ in range(8):
+            if name in self.init:
+                return self._np(self.init[name])
+            node = self.producer.get(name)
+            if node is None:
+                return None
+            if node.op_type == "Identity":
+                name = node.input[0]
+            elif node.op_type == "Constant":
+                return self._np(node.attribute[0].t)
+            else:
+                return None
+        return None
 
     def const_input(self, node_name: str) -> np.ndarray:
         node = self.nodes.get(node_name)
         if node is None:
             raise ModelError(f"the exported graph has no node {node_name!r}; the fused rewrite supports optimum's Llama export only.")
         for x in node.input:
-            if x in self.init:
-                return self._np(self.init[x]).astype(np.float32)
+            value = self._const(x)
+            if value is not None and value.ndim >= 1 and value.size > 1:
+                return value.astype(np.float32)
         raise ModelError(f"node {node_name!r} has no constant weight input.")
 
 
@@ -80,6 +98,8 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     vocab = int(config["vocab_size"])
     eps = float(config.get("rms_norm_eps", 1e-6))
     theta = float(config.get("rope_theta", 10000.0))
+    if head_dim % 16:
+        raise ModelError(f"onnxruntime's GroupQueryAttention needs a head size that is a multiple of 16, this model has {head_dim}; use graph = \"optimum\".")
     block = int(q["block_size"])
     level = int(q.get("accuracy_level", 0))
     eight = [re.compile(p) for p in q.get("keep_8bit", [])]

@@ -9,6 +9,7 @@ they do not count towards resident memory.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,44 @@ import numpy as np
 
 from agent.llm.errors import ModelError
 from agent.llm.onnx_decoder import open_session
+
+
+class EmbeddingTable:
+    """Rows of a float16 ``.npy`` table read on demand with ``pread``.
+
+    Only the ids in a request are read; neither the table nor a memory map of
+    it (whose fault-around would pull in neighbouring pages) is resident.
+    """
+
+    def __init__(self, path: Path) -> None:
+        try:
+            with open(path, "rb") as f:
+                version = np.lib.format.read_magic(f)
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, fortran, dtype = read_header(f)
+                offset = f.tell()
+        except (OSError, ValueError) as e:
+            raise ModelError(f"{path}: unreadable embedding table ({e}). Rebuild it with: edge-agent model build --force", str(path)) from None
+        if len(shape) != 2 or fortran or dtype != np.float16:
+            raise ModelError(f"{path}: expected a C-order float16 [vocab, hidden] table, got {dtype} {shape}.", str(path))
+        self.vocab, self.hidden = shape
+        self.row_bytes = self.hidden * 2
+        self.offset = offset
+        self.fd = os.open(path, os.O_RDONLY)
+        self._pread = os.pread
+
+    def rows(self, ids: list[int]) -> np.ndarray:
+        out = np.empty((len(ids), self.hidden), dtype=np.float16)
+        for k, i in enumerate(ids):
+            if not 0 <= i < self.vocab:
+                raise ModelError(f"token id {i} is outside the vocabulary (0..{self.vocab - 1})")
+            out[k] = np.frombuffer(self._pread(self.fd, self.row_bytes, self.offset + i * self.row_bytes), dtype=np.float16)
+        return out.astype(np.float32)
+
+    def __del__(self, _close=os.close) -> None:
+        fd = getattr(self, "fd", None)
+        if fd is not None:
+            _close(fd)
 
 
 class GQADecoder:
@@ -44,7 +83,7 @@ class GQADecoder:
         emb = meta.get("embeddings")
         if not emb:
             raise ModelError(f"{path}: the manifest names no embedding table for the fused graph.", str(path))
-        self.embed = np.load(Path(path).parent / emb, mmap_mode="r")
+        self.embed = EmbeddingTable(Path(path).parent / emb)
         self.length = 0
 
     def reset(self) -> None:
@@ -56,7 +95,7 @@ class GQADecoder:
         if total > self.max_context:
             raise ModelError(f"context overflow: {total} tokens > max_context {self.max_context}")
         b = self.binding
-        b.bind_cpu_input("inputs_embeds", self.embed[np.asarray(ids, dtype=np.int64)].astype(np.float32)[None])
+        b.bind_cpu_input("inputs_embeds", self.embed.rows(ids)[None])
         self._seqlens[0] = total - 1
         self._total[()] = total
         self._num_logits[0] = n if all_logits else 1

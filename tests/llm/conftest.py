@@ -53,11 +53,12 @@ def tiny_llama_dir(tmp_path_factory, sp_model) -> Path:
     vocab = spm.SentencePieceProcessor(model_file=str(sp_model)).get_piece_size()
     work = tmp_path_factory.mktemp("tiny-llama")
     torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+    cfg = LlamaConfig(vocab_size=vocab, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
                       num_key_value_heads=2, max_position_embeddings=256, bos_token_id=1, eos_token_id=2, tie_word_embeddings=False)
     model = LlamaForCausalLM(cfg).eval()
     model.save_pretrained(work / "hf")
     export_onnx(work / "hf", work / "onnx", "text-generation-with-past", 17)
+    (work / "config.json").write_text((work / "hf" / "config.json").read_text())
     out = work / "model"
     out.mkdir()
     shutil.copy2(work / "onnx" / "model.onnx", out / "model.onnx")
@@ -65,12 +66,35 @@ def tiny_llama_dir(tmp_path_factory, sp_model) -> Path:
     (out / "chat_template.json").write_text(json.dumps({"style": "llama", "default_system": None}), encoding="utf-8")
     manifest = {
         "format": FORMAT, "recipe": "tiny-llama-test", "build_key": "test",
-        "model": {"file": "model.onnx", "graph": "optimum", "max_context": 256, "num_layers": 2, "num_kv_heads": 2, "head_dim": 8, "vocab_size": vocab},
+        "model": {"file": "model.onnx", "graph": "optimum", "max_context": 256, "num_layers": 2, "num_kv_heads": 2, "head_dim": 16, "vocab_size": vocab},
         "tokenizer": {"file": "tokenizer.model", "kind": "sentencepiece"},
         "chat_template": {"file": "chat_template.json", "style": "llama", "default_system": None},
         "quantization": {"accuracy_level": 0},
         "files": file_entries(out, ["model.onnx", "tokenizer.model", "chat_template.json"]),
     }
+    write_manifest(out, manifest)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_fused_dir(tiny_llama_dir) -> Path:
+    """The tiny model through the fused-graph pass (8-bit weights, so it stays close to the export)."""
+    import shutil
+
+    from agent.llm.fuse import write_fused_llama
+    from agent.llm.manifest import file_entries, read_manifest, write_manifest
+
+    work = tiny_llama_dir.parent
+    out = work / "fused"
+    out.mkdir()
+    config = json.loads((work / "config.json").read_text())
+    meta = write_fused_llama(tiny_llama_dir / "model.onnx", out / "model.onnx", config,
+                             {"block_size": 32, "accuracy_level": 0, "keep_8bit": ["."], "lm_head_bits": 8}, 256)
+    for name in ("tokenizer.model", "chat_template.json"):
+        shutil.copy2(tiny_llama_dir / name, out / name)
+    manifest = read_manifest(tiny_llama_dir)
+    manifest["model"] = meta
+    manifest["files"] = file_entries(out, [p.name for p in out.iterdir() if p.name != "manifest.json"])
     write_manifest(out, manifest)
     return out
 
