@@ -77,6 +77,8 @@ def check_text(text: str, facts: dict[str, Any]) -> str | None:
         v = float(m.replace(",", "."))
         if not any(abs(v - a) < 1e-9 for a in allowed):
             return f"number {m} is not one of the facts"
+    if d["units"] != "0" and _SOLD_OUT.search(t):
+        return f"claims the slot is empty with {d['units']} left"
     if d["units"] not in _NUMBER.findall(t):
         return f"units left ({d['units']}) not stated"
     # Every number must also stand for the right fact: "8 left" is wrong when 8 is the refill quantity.
@@ -88,6 +90,7 @@ def check_text(text: str, facts: dict[str, Any]) -> str | None:
     return None
 
 
+_SOLD_OUT = re.compile(r"sold[ -]out|out of stock|\bempty\b(?!\s+(?:in|within|by|soon))|\bnone left\b|\bno more\b", re.I)
 _N = r"(\d+(?:[.,]\d+)?)"
 _ROLES = [
     (re.compile(_N + r"\s+(?:[A-Za-z]+\s+){0,3}?(?:left|remaining)\b", re.I), "units", "units left"),
@@ -98,6 +101,8 @@ _ROLES = [
 
 
 def _fact_line(d: dict[str, str]) -> str:
+    if d["units"] == "0":
+        return f"Facts: slot {d['slot']}, {d['product']}, 0 left (sold out), bring {d['bring']}."
     line = f"Facts: slot {d['slot']}, {d['product']}, {d['units']} left"
     if d["hours"] != "unknown":
         line += f", empty in {d['hours']} hours"

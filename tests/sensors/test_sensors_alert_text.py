@@ -43,6 +43,8 @@ def test_template_passes_its_own_check_for_every_shape():
     ("Slot A1 needs 8 more cans soon.", "units left (4) not stated"),
     ("Slot A1: 4 left.\nBring 8.", "not one short line"),
     ("", "empty"),
+    ("Slot A1 is sold out of Cola 330ml can: 4 left. Please bring 8.", "claims the slot is empty"),
+    ("Slot A1 is empty: 4 left. Please bring 8.", "claims the slot is empty"),
     ("Slot A1 needs still water 500ml, still water 500ml, 4 left. Please bring 8.", "repeats itself"),
 ])
 def test_checker(text, problem):
