@@ -65,7 +65,8 @@ def _rig(word_spi: bool):
             echo = factory.pin(d.pin, pin_class=EchoPin)
             factory.pin(d.trigger, pin_class=EchoTriggerPin, echo_pin=echo, distance_m=0.3, noise_m=0.002)
         elif d.kind == "switch":
-            factory.pin(d.pin).drive_high()  # product present
+            pin = factory.pin(d.pin)
+            pin.drive_low() if d.pull_up else pin.drive_high()  # product present (pulled-up inputs are active low)
     return cfg, factory
 
 
