@@ -207,7 +207,7 @@ class Daemon:
         assert self.ctx is not None and self.reporter is not None
         state_path = health.state_file_path(self.ctx)
         next_state = next_event = next_ping = self.clock.monotonic()
-        last_status = ""
+        self._last_status = ""
         while True:
             now = self.clock.monotonic()
             hs = self.ctx.config.health
@@ -224,27 +224,43 @@ class Daemon:
             now = self.clock.monotonic()
             if now < min(due):
                 continue
-            report = self.reporter.report()
+            try:
+                self._tick(now, state_path, next_state, next_ping, next_event)
+            except Exception:  # a bug here must not kill the agent; without pings systemd restarts it if it persists
+                log.exception("health tick failed; skipping this watchdog ping")
+                next_state = next_ping = next_event = now + 1.0
+                continue
+            hs = self.ctx.config.health
             if now >= next_state:
                 next_state = now + hs.state_interval_s
-                try:
-                    health.write_state(state_path, report)
-                except OSError as e:
-                    log.warning("cannot write the health state file", extra=fields(path=str(state_path), error=str(e)))
             if wd and now >= next_ping:
                 next_ping = now + wd
-                ok, why = self.reporter.watchdog_ok(report)
-                if ok:
-                    self.notifier.watchdog()
-                else:
-                    log.error("not pinging the watchdog: a component is unhealthy", extra=fields(reason=why))
-                status = "all components healthy" if report["ok"] else "degraded: " + ", ".join(n for n, c in report["components"].items() if not c["ok"])
-                if status != last_status:
-                    self.notifier.status(status)
-                    last_status = status
             if hs.event_interval_s and now >= next_event:
                 next_event = now + hs.event_interval_s
-                self.ctx.bus.publish(Event(EventKind.HEALTH, self.clock.time(), "daemon", _event_payload(report)))
+
+    def _tick(self, now: float, state_path: Path, next_state: float, next_ping: float, next_event: float) -> None:
+        """One round of the due work: state file, watchdog ping (only when healthy), health event."""
+        assert self.ctx is not None and self.reporter is not None
+        hs = self.ctx.config.health
+        wd = self.notifier.watchdog_interval_s
+        report = self.reporter.report()
+        if now >= next_state:
+            try:
+                health.write_state(state_path, report)
+            except OSError as e:
+                log.warning("cannot write the health state file", extra=fields(path=str(state_path), error=str(e)))
+        if wd and now >= next_ping:
+            ok, why = self.reporter.watchdog_ok(report)
+            if ok:
+                self.notifier.watchdog()
+            else:
+                log.error("not pinging the watchdog: a component is unhealthy", extra=fields(reason=why))
+            status = "all components healthy" if report["ok"] else "degraded: " + ", ".join(n for n, c in report["components"].items() if not c["ok"])
+            if status != self._last_status:
+                self.notifier.status(status)
+                self._last_status = status
+        if hs.event_interval_s and now >= next_event:
+            self.ctx.bus.publish(Event(EventKind.HEALTH, self.clock.time(), "daemon", _event_payload(report)))
 
     def reload(self) -> bool:
         """SIGHUP: validate the new file first; on any error keep running on the old config."""

@@ -102,3 +102,18 @@ def test_health_callables_and_events(running, notify_socket):
     time.sleep(0.7)
     assert seen and seen[-1].data["components"]["edtest_steady"]["ok"] is True
     assert "update_model" in d.ctx.commands.names()
+
+
+def test_a_failing_health_tick_skips_pings_but_keeps_the_agent_running(running, notify_socket):
+    d = running(["edtest_steady"])
+    real = d.reporter.report
+
+    def broken():
+        raise RuntimeError("bug in a health probe")
+
+    d.reporter.report = broken
+    time.sleep(0.1)
+    assert pings_during(notify_socket, 0.5) == 0
+    d.reporter.report = real
+    time.sleep(1.1)  # the next tick after the 1 s retry delay
+    assert pings_during(notify_socket, 0.5) >= 4
