@@ -64,9 +64,6 @@ def _rig(word_spi: bool):
         if d.kind == "ultrasonic":
             echo = factory.pin(d.pin, pin_class=EchoPin)
             factory.pin(d.trigger, pin_class=EchoTriggerPin, echo_pin=echo, distance_m=0.3, noise_m=0.002)
-        elif d.kind == "switch":
-            pin = factory.pin(d.pin)
-            pin.drive_low() if d.pull_up else pin.drive_high()  # product present (pulled-up inputs are active low)
     return cfg, factory
 
 
@@ -76,6 +73,10 @@ def run_bench(seconds: float = 10.0, word_spi: bool = True, out=print) -> dict[s
 
     cfg, factory = _rig(word_spi)
     engine = SensorEngine(cfg.sensors, cfg.stock, cfg.alerts, clock=SystemClock(), bus=EventBus(), factory=factory)
+    for d in cfg.sensors.devices:
+        if d.kind == "switch":  # product present; after construction, which sets the pull
+            pin = factory.pin(d.pin)
+            pin.drive_low() if d.pull_up else pin.drive_high()
     n = len(cfg.sensors.devices)
     try:
         adc = [t.channel for t in engine.tracked if t.channel.spec.kind in ("loadcell", "thermistor")]
