@@ -215,3 +215,27 @@ def test_a_command_sent_while_the_device_is_offline_runs_when_it_returns(mosquit
     with cloud.cond:
         assert cloud.cond.wait_for(lambda: "late" in cloud.replies, 10)
     assert cloud.replies["late"]["ok"] is True and calls == [{"z": 1}]
+
+
+def test_time_window_follows_the_injected_clock(tmp_path):
+    from agent.clock import ManualClock
+    from agent.sync.commands import CommandVerifier, NonceStore, Rejected
+
+    clock = ManualClock()
+    k, pub = generate_keypair()
+    v = CommandVerifier("dev-1", pub, clock, NonceStore(tmp_path / "n.sqlite", 600), window_s=300)
+    now = clock.time()
+    assert v.check(sign_command(k, "dev-1", "ping", ts=now - 299)).name == "ping"
+    with pytest.raises(Rejected) as e:
+        v.check(sign_command(k, "dev-1", "ping", ts=now - 301))
+    assert e.value.code == "expired"
+    payload = sign_command(k, "dev-1", "ping", ts=now)
+    v.check(payload)
+    clock.advance(100)
+    with pytest.raises(Rejected) as e:
+        v.check(payload)
+    assert e.value.code == "replayed"
+    clock.advance(10_000)  # long after: the nonce was pruned, but the window now refuses it
+    with pytest.raises(Rejected) as e:
+        v.check(payload)
+    assert e.value.code == "expired"
