@@ -20,6 +20,7 @@ import tarfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -60,7 +61,8 @@ def parse_args(args: dict[str, Any]) -> tuple[str, str, str, str]:
     """(url, sha256, signature, version) or a CommandError naming the bad argument."""
     url = args.get("url")
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-        raise OtaError(f"update_model: 'url' must be an http(s) URL, got {url!r}")
+        shown = safe_url(url) if isinstance(url, str) else type(url).__name__
+        raise OtaError(f"update_model: 'url' must be an http(s) URL, got {shown!r}")
     sha = args.get("sha256")
     if not isinstance(sha, str) or not _SHA_RE.match(sha.lower()):
         raise OtaError("update_model: 'sha256' must be 64 hex digits (the artifact's SHA-256)")
@@ -71,6 +73,15 @@ def parse_args(args: dict[str, Any]) -> tuple[str, str, str, str]:
     if not isinstance(version, str) or not _VERSION_RE.match(version):
         raise OtaError(f"update_model: 'version' must be 1-64 letters, digits, '.', '_' or '-', got {version!r}")
     return url, sha.lower(), sig, version
+
+
+def safe_url(url: str) -> str:
+    """The URL without credentials, query or fragment: presigned URLs carry tokens that must not reach logs or replies."""
+    p = urllib.parse.urlsplit(url)
+    host = p.hostname or ""
+    if p.port:
+        host += f":{p.port}"
+    return urllib.parse.urlunsplit((p.scheme, host, p.path, "", "")) + ("?…" if p.query else "")
 
 
 def sha256_file(path: Path) -> str:
@@ -101,7 +112,7 @@ def download(url: str, dest: Path, max_bytes: int, timeout_s: float, attempts: i
                 total = have + int(length) if length and length.isdigit() else None
                 if total is not None and total > max_bytes:
                     raise OtaError(f"artifact is {total} bytes, above ota.max_download_mb; raise the limit if this model is intended")
-                log.info("model download", extra=fields(url=url, resume_from=have, total=total, attempt=attempt))
+                log.info("model download", extra=fields(url=safe_url(url), resume_from=have, total=total, attempt=attempt))
                 done, next_report = have, have + 10 * 1024 * 1024
                 with dest.open(mode) as f:
                     for block in iter(lambda: r.read(CHUNK), b""):
@@ -119,13 +130,13 @@ def download(url: str, dest: Path, max_bytes: int, timeout_s: float, attempts: i
             if e.code == 416 and have:  # nothing left to fetch: the partial file is already whole
                 return dest
             if e.code < 500:
-                raise OtaError(f"download refused: HTTP {e.code} for {url}; check the artifact URL") from None
+                raise OtaError(f"download refused: HTTP {e.code} for {safe_url(url)}; check the artifact URL") from None
             last_error = f"HTTP {e.code}"
         except OtaError:
             raise
         except (urllib.error.URLError, OSError, TimeoutError) as e:
             last_error = str(getattr(e, "reason", e))
-        log.warning("model download interrupted; will resume", extra=fields(url=url, attempt=attempt, error=last_error))
+        log.warning("model download interrupted; will resume", extra=fields(url=safe_url(url), attempt=attempt, error=last_error))
         if attempt < attempts:
             sleep(min(2.0 ** attempt, 30.0))
     raise OtaError(f"download failed after {attempts} attempts ({last_error}); the partial file is kept and the next update_model resumes it")

@@ -258,3 +258,12 @@ def test_tar_with_path_traversal_is_refused(env, server):
     with pytest.raises(OtaError, match="not a valid model tar"):
         env["updater"].update(args)
     assert not list(env["root"].parent.rglob("evil.txt"))
+
+
+def test_presigned_url_tokens_never_reach_logs_or_errors(env, server, caplog):
+    args = publish(env, server, "v14", {"answer.txt": "x"})
+    args["url"] = f"http://127.0.0.1:{server.httpd.server_address[1]}/missing.tar.gz?X-Amz-Signature=SECRET123"
+    with caplog.at_level("INFO"), pytest.raises(OtaError) as e:
+        env["updater"].update(args)
+    assert "SECRET" not in str(e.value) and "SECRET" not in caplog.text
+    assert "/missing.tar.gz?…" in str(e.value)
