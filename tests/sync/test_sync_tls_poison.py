@@ -121,3 +121,27 @@ def test_a_message_the_broker_keeps_refusing_is_moved_aside_and_the_rest_flow(br
     assert dead["seq"] == 0 and dead["kind"] == "qa" and dead["tries"] == 3 and "authori" in dead["reason"].lower()
     assert r.comp.outbox.stats()["depth"] == 0
     assert r.comp.health()["dead_letters"] == 1
+
+
+@pytest.mark.parametrize("protocol", ["5", "3.1.1"])
+def test_a_message_over_the_broker_packet_limit_is_set_aside(protocol, broker_factory, collector_factory, sync_ctx, start_sync):
+    # MQTT 5: the broker announces its maximum packet size; 3.1.1: it just hangs up on the big message,
+    # and the sender has to pin the culprit down one message at a time.
+    b = broker_factory(extra_conf="max_packet_size 2000\n").start()
+    col = collector_factory(b.port)
+    ctx = sync_ctx(b.port, mqtt_extra={"protocol": protocol}, outbox_extra={"max_tries": 3})
+    r = start_sync(ctx)
+    assert r.connected()
+    _emit(ctx, 5)
+    ctx.bus.publish(Event(kind=EventKind.AUDIT, ts=ctx.clock.time(), source="fw", data={"blob": "x" * 3000}))
+    for i in range(5, 10):
+        ctx.bus.publish(Event(kind=EventKind.SALE, ts=ctx.clock.time(), source="t", data={"i": i}))
+    assert col.wait_for(lambda c: c.seqs() == set(range(11)) - {5}, 30), sorted(col.seqs())
+    deadline = time.monotonic() + 20
+    while r.comp.outbox.stats()["dead"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (dead,) = r.comp.outbox.dead_letters()
+    assert dead["seq"] == 5 and dead["kind"] == "audit", dead
+    expected = "maximum packet size" if protocol == "5" else "closed the connection right after this message"
+    assert expected in dead["reason"], dead
+    assert r.comp.outbox.stats()["depth"] == 0
