@@ -38,7 +38,8 @@ class Plan:
 
     @property
     def model_may_phrase(self) -> bool:
-        return self.kind == "product" and bool(self.products)
+        """Allergen and dietary answers are safety answers: always the tag-built template, never reworded."""
+        return self.kind == "product" and bool(self.products) and DIETARY not in self.intent.kinds
 
 
 def _object_words(text: str) -> str:

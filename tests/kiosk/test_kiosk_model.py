@@ -115,3 +115,9 @@ def test_real_model_answers_are_correct_and_invent_nothing(real_model, catalog):
         assert is_correct(ans.answer, q), (q, ans.answer, ans.rejected)
     assert threading.active_count() < 20
     print(f"model sentences used in {used}/{len(qs)} answers")
+
+
+def test_dietary_answers_are_never_reworded_by_the_model(catalog):
+    m = ScriptedModel("No, Peanut Protein Bar is out of stock right now.")
+    ans = _k(catalog, m).ask("I have a nut allergy, is the peanut protein bar ok?")
+    assert m.calls == [] and ans.answer.startswith("No, Peanut Protein Bar contains nuts.")
