@@ -62,6 +62,10 @@ def run_bench(kiosk: Any, sets: list[str], idle_s: float = 3.0, progress=None) -
             c.close()
             if progress:
                 progress(i, len(questions))
+        from agent.kiosk.composer import wait_for_model_workers
+
+        wait_for_model_workers()  # a generation abandoned at its deadline is still finishing its token; idle starts after
+        time.sleep(0.2)
         cpu0, w0 = _cpu_s(), time.perf_counter()
         time.sleep(idle_s)
         idle_cpu = (_cpu_s() - cpu0) / (time.perf_counter() - w0) * 100

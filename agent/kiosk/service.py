@@ -106,7 +106,7 @@ def clean_question(raw: Any, max_chars: int) -> str:
 
 class Kiosk:
     def __init__(self, catalog: Catalog, *, clock: Clock | None = None, model: Callable[[], Any] | None = None,
-                 currency: str = "$", use_model: bool = True, deadline_s: float = 0.9, first_sentence_s: float = 0.45, max_question_chars: int = 300,
+                 currency: str = "$", use_model: bool = True, deadline_s: float = 0.9, first_sentence_s: float = 0.35, max_question_chars: int = 300,
                  on_answer: Callable[[Answer], None] | None = None, activity: Any = None) -> None:
         self.clock = clock or SystemClock()
         self.model = model or (lambda: None)

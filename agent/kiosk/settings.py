@@ -19,7 +19,7 @@ class KioskSettings:
     store_name: str = field(default="our store", metadata={"help": "Name the page and answers use for the store."})
     use_model: bool = field(default=True, metadata={"help": "Let the local language model phrase answers (every sentence is still checked against the catalog); false answers from templates only."})
     model_deadline_s: float = field(default=0.9, metadata={"help": "Seconds the model may spend on one answer before the checked template answer is used instead."})
-    model_first_sentence_s: float = field(default=0.45, metadata={"help": "Seconds the model may take to produce its first checked sentence; later, the template answer is shown instead (keeps first text on screen under 0.5 s)."})
+    model_first_sentence_s: float = field(default=0.35, metadata={"help": "Seconds the model may take to produce its first checked sentence; later, the template answer is shown instead (keeps first text on screen under 0.5 s)."})
     max_question_chars: int = field(default=300, metadata={"help": "Longer questions are cut to this many characters before they are processed."})
     watch_interval_s: float = field(default=2.0, metadata={"help": "How often (seconds) the catalog and FAQ files are checked for changes."})
     suggestions: list[str] = field(default_factory=list, metadata={"help": "Suggested questions shown as buttons on the page; empty derives them from the catalog."})
