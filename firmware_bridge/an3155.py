@@ -126,6 +126,15 @@ class An3155:
             self.port.write(body + bytes([_xor(body)]))
             self._ack("ERASE pages", timeout=timeout_s)
 
+    def mass_erase(self, timeout_s: float = 10.0) -> None:
+        if EXT_ERASE in self.commands or not self.commands:
+            self._command(EXT_ERASE, "EXTENDED ERASE")
+            self.port.write(b"\xff\xff\x00")
+        else:
+            self._command(ERASE, "ERASE")
+            self.port.write(b"\xff\x00")
+        self._ack("mass erase", timeout=timeout_s)
+
     def go(self, addr: int) -> None:
         self._command(GO, "GO")
         self._address(addr, "GO")

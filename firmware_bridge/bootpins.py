@@ -9,6 +9,7 @@ running application to jump to the bootloader over the controller link
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Protocol
 
 from agent.clock import Clock, SystemClock
@@ -75,7 +76,7 @@ class CommandBootControl:
     def enter_bootloader(self, port) -> None:
         # If the application is running it answers and jumps; if the bootloader
         # is already running it NACKs these bytes, which sync() tolerates.
-        port.write(encode_frame(Frame(0x5A, p.ENTER_BOOTLOADER)))
+        port.write(encode_frame(Frame(secrets.randbelow(256), p.ENTER_BOOTLOADER)))
         self.clock.sleep(self.boot_delay_s)
         port.reset_input_buffer()
 

@@ -52,7 +52,7 @@ def register(sub, groups) -> None:
     b.add_argument("--baud", type=int, default=115200)
     b.add_argument("--erase-ms", type=float, default=20.0, help="emulated erase time per 2 KiB page (STM32F1: 20-40 ms)")
     b.add_argument("--fault-runs", type=int, default=100)
-    b.add_argument("--fault-kib", type=int, default=16, help="image size for the fault runs")
+    b.add_argument("--fault-kib", type=int, default=8, help="image size for the fault runs")
     b.add_argument("--fault-baud", type=int, default=1_000_000, help="paced baud rate of the fault runs (0 = unpaced)")
     b.add_argument("--seed", type=int, default=1)
     b.set_defaults(func=lambda a: __import__("firmware_bridge.bench", fromlist=["main"]).main(a))

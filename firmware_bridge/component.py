@@ -20,7 +20,7 @@ from agent.component import AgentContext, CommandError
 from agent.events import Event, EventKind
 from agent.logs import fields
 from firmware_bridge.dex import Audit, DexError, parse_dex, sales_between
-from firmware_bridge.link import ControllerLink, LinkError
+from firmware_bridge.link import ControllerLink
 from firmware_bridge.protocol import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class ControllerComponent:
             self.remote = RemoteFlash(self)
             ctx.commands.register("vend", self.vend_command)
             ctx.commands.register("fw_flash", self.remote.handle)
+            ctx.shared["firmware"] = self.firmware_state
 
     # -- lifecycle -----------------------------------------------------------
     def _open(self) -> None:
@@ -108,6 +109,10 @@ class ControllerComponent:
                 "last_answer_age_s": age, "flashing": self.flashing, "last_error": self._last_error,
                 **({"link": self.link.snapshot()} if self.link else {})}
 
+    def firmware_state(self) -> dict[str, Any]:
+        """Copied into the retained MQTT state by the sync layer."""
+        return {"flashing": self.flashing, "last_flash": self.remote.last_result, "controller_ok": not self._silent}
+
     # -- polling -------------------------------------------------------------
     def _sku(self, slot: int) -> str | None:
         return self.cfg.slot_skus.get(str(slot))
@@ -123,7 +128,7 @@ class ControllerComponent:
                 slots = self.link.slots()
                 motors = self.link.motors()
                 temp, setpoint = self.link.temperature()
-        except (LinkError, ProtocolError) as e:
+        except (OSError, ProtocolError) as e:  # LinkError, and a port that vanished (USB unplugged)
             self._last_error = str(e)
             self._check_silence()
             return False
@@ -172,7 +177,7 @@ class ControllerComponent:
         try:
             with self.port_lock:
                 text = self.link.audit()
-        except (LinkError, ProtocolError) as e:
+        except (OSError, ProtocolError) as e:  # LinkError, and a port that vanished (USB unplugged)
             self._last_error = str(e)
             self._check_silence()
             return None
@@ -219,7 +224,7 @@ class ControllerComponent:
             try:
                 with self.port_lock:
                     r = self.link.vend(slot)
-            except (LinkError, ProtocolError) as e:
+            except (OSError, ProtocolError) as e:  # LinkError, and a port that vanished (USB unplugged)
                 self._last_error = str(e)
                 raise CommandError(f"vend of slot {slot} not confirmed by the controller: {e}") from None
         self._answered()

@@ -54,11 +54,13 @@ class _Recover(Exception):
 
 class Stm32Flasher:
     def __init__(self, port, boot: BootControl, *, page_size: int = 2048, flash_base: int = 0x08000000, attempts: int = 3,
-                 step_retries: int = 4, timeout_s: float = 1.0, erase_s_per_page: float = 0.05, progress: Progress | None = None) -> None:
+                 step_retries: int = 4, timeout_s: float = 1.0, erase_s_per_page: float = 0.05, progress: Progress | None = None,
+                 flash_size: int = 0) -> None:
         self.port = port
         self.boot = boot
         self.bl = An3155(port, timeout_s=timeout_s)
         self.page_size = page_size
+        self.flash_size = flash_size  # when known and the image covers it all, one mass erase replaces the page list
         self.flash_base = flash_base
         self.attempts = attempts
         self.step_retries = step_retries
@@ -129,7 +131,10 @@ class Stm32Flasher:
                 pid = self._step(self.connect)
                 self.progress("erase", 0, 1)
                 pages = self._pages(image.address, len(data))
-                self._step(self.bl.erase, pages, self._erase_timeout(pages))
+                if self.flash_size and len(pages) * self.page_size >= self.flash_size:
+                    self._step(self.bl.mass_erase, self._erase_timeout(pages))  # same result, one command
+                else:
+                    self._step(self.bl.erase, pages, self._erase_timeout(pages))
                 self.progress("erase", 1, 1)
                 for i, (addr, chunk) in enumerate(order):
                     self._step(self.bl.write, addr, chunk)

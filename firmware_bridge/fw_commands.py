@@ -66,7 +66,8 @@ def _connect(cfg, port_path: str, baud: int, entry: str, progress=None):
     fw = cfg.firmware
     port = open_serial(port_path, baud, "E", timeout=1.0)
     boot = make_boot_control(cfg, SystemClock(), entry=entry)
-    flasher = Stm32Flasher(port, boot, page_size=fw.page_size, flash_base=fw.flash_base, attempts=fw.attempts, progress=progress)
+    flasher = Stm32Flasher(port, boot, page_size=fw.page_size, flash_base=fw.flash_base, flash_size=fw.flash_size, attempts=fw.attempts,
+                           progress=progress)
     return port, boot, flasher
 
 

@@ -1,8 +1,8 @@
 """Message kinds and body layouts of the controller link (both ends use these).
 
 A reply has the request's kind with bit 7 set and the request's sequence
-number; ``ERROR`` replies carry a code and a text. The controller keeps the
-last reply per sequence number so a retried request (same seq) is answered
+number; ``ERROR`` replies carry a code and a text. The controller keeps its last
+request and reply so a retried request (same seq, same bytes) is answered
 again without being executed twice: a lost reply to ``VEND`` must not drop
 two cans.
 """

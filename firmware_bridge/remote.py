@@ -102,6 +102,8 @@ class RemoteFlash:
     # -- command -------------------------------------------------------------------
     def handle(self, args: dict[str, Any]) -> dict[str, Any]:
         image = self.check(args)
+        if self.comp.port is None:
+            raise CommandError("the controller port is not open yet (component starting or restarting); retry in a minute")
         if self.fw.target != "stm32":
             raise CommandError("remote flash supports STM32 targets; flash an ESP32 with `edge-agent fw flash` on site")
         with self._lock:
@@ -136,7 +138,7 @@ class RemoteFlash:
             try:
                 boot = comp._boot_factory() if comp._boot_factory else make_boot_control(comp.ctx.config, comp.clock, emulated=comp.cfg.emulate)
                 with bootloader_port(comp.port, self.fw.baud):
-                    report = Stm32Flasher(comp.port, boot, page_size=self.fw.page_size, flash_base=self.fw.flash_base,
+                    report = Stm32Flasher(comp.port, boot, page_size=self.fw.page_size, flash_base=self.fw.flash_base, flash_size=self.fw.flash_size,
                                           attempts=self.fw.attempts, progress=progress).flash(image)
                 result = {"job": job, "stage": "done", "ok": True, "seconds": round(report.seconds, 2), "attempts": report.attempts,
                           "retries": report.retries, "sha256": image.sha256, "version": image.version}

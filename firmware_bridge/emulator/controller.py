@@ -24,19 +24,21 @@ class ControllerApp:
     version: str = "emu-controller 1.0"
     machine_serial: str = "EMU0001"
     cash_cents: int = 0
-    _replies: dict[int, Frame] = field(default_factory=dict)  # last reply per seq: retries are not executed twice
-    _last_req: dict[int, Frame] = field(default_factory=dict)
+    # The last request and its reply, so a retry (same seq, same bytes) is answered without running twice.
+    _last: tuple[Frame, Frame] | None = None
     vends_executed: int = 0
 
     def handle(self, req: Frame) -> tuple[Frame, str | None]:
         """Reply to one request; the second value asks the device to enter the bootloader."""
-        prev = self._last_req.get(req.seq)
-        if prev == req and req.seq in self._replies:
-            return self._replies[req.seq], None
+        if self._last is not None and self._last[0] == req:
+            return self._last[1], None
         reply, action = self._execute(req)
-        self._last_req[req.seq] = req
-        self._replies[req.seq] = reply
+        self._last = (req, reply)
         return reply, action
+
+    def boot(self) -> None:
+        """RAM does not survive a reset: the retry cache starts empty."""
+        self._last = None
 
     def _err(self, req: Frame, code: int, text: str) -> Frame:
         return Frame(req.seq, p.ERROR, bytes([code]) + text.encode())

@@ -32,14 +32,14 @@ def gpio_lines(factory, boot0_pin: str, reset_pin: str, reset_active_low: bool =
     missed on a busy machine, so the pin's recorded history is also checked:
     any asserted level since the last look counts as a reset.
     """
-    seen = [len(factory.pin(reset_pin).states)]
+    bpin, rpin = factory.pin(boot0_pin), factory.pin(reset_pin)  # the factory hands out one object per pin
+    seen = [len(rpin.states)]
 
     def asserted(level: bool) -> bool:
         return (not level) if reset_active_low else level
 
     def lines() -> tuple[bool, bool]:
-        boot0 = bool(factory.pin(boot0_pin).state)
-        rpin = factory.pin(reset_pin)
+        boot0 = bool(bpin.state)
         history = rpin.states
         pulsed = any(asserted(bool(s.state)) for s in history[seen[0]:])
         seen[0] = len(history)
@@ -158,6 +158,7 @@ class EmulatedDevice:
             time.sleep(0.001)
 
     def _serve_app(self) -> None:
+        self.app.boot()
         reader = FrameReader()
         while True:
             data = self.port.read(1, self._check, timeout=0.01)

@@ -50,14 +50,16 @@ class Stm32Rom:
     def _in_flash(self, addr: int, n: int) -> bool:
         return self.flash_base <= addr and addr + n <= self.flash_base + len(self.flash)
 
-    def erase_pages(self, pages: list[int]) -> bool:
+    def erase_pages(self, pages: list[int], mass: bool = False) -> bool:
         npages = len(self.flash) // self.page_size
         if any(p >= npages for p in pages):
             return False
         for p in pages:
             self.flash[p * self.page_size:(p + 1) * self.page_size] = b"\xff" * self.page_size
-        if self.erase_page_s:
-            time.sleep(self.erase_page_s * len(pages))
+        # STM32F1 datasheet: page erase and mass erase both take 20-40 ms
+        delay = 2 * self.erase_page_s if mass else self.erase_page_s * len(pages)
+        if delay:
+            time.sleep(delay)
         return True
 
     def app_valid(self) -> bool:
@@ -192,7 +194,7 @@ class Stm32Rom:
             if csum != head[0] ^ head[1]:
                 self._send(port, check, bytes([NACK]))
                 return
-            ok = self.erase_pages(list(range(len(self.flash) // self.page_size)))
+            ok = self.erase_pages(list(range(len(self.flash) // self.page_size)), mass=True)
             self._ack_or_nack(port, check, ok)
             return
         raw = port.read(2 * (count + 1) + 1, check)

@@ -118,3 +118,14 @@ def test_signed_manifest_accepted_and_tampering_rejected(tmp_path):
 def test_image_rejections_say_what_to_do(data, manifest, kw, match):
     with pytest.raises(ImageError, match=match):
         verify_image(data, manifest, flash_size=65536, flash_base=0x08000000, **kw)
+
+
+def test_image_filling_the_flash_uses_one_mass_erase(pins, boot, port_for):
+    dev = make_device(pins, flash_size=16 * 1024, page_size=1024)
+    try:
+        dev.rom.flash[:] = b"\x00" * len(dev.rom.flash)  # old contents everywhere
+        img = unsigned(os.urandom(16 * 1024))
+        r = Stm32Flasher(port_for(dev), boot, page_size=1024, flash_size=16 * 1024, timeout_s=0.3).flash(img)
+        assert r.ok and bytes(dev.rom.flash) == img.data
+    finally:
+        dev.stop()
