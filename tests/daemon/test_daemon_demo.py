@@ -78,6 +78,15 @@ def test_demo_runs_end_to_end(tmp_path, notify_socket):
             time.sleep(0.1)
         with lock:
             assert any(b'"health"' in payload for _, payload in got), [t for t, _ in got][:20]
+        # SIGHUP with a new kiosk port: the components are rebuilt from the new file (sync's outbox reopened once)
+        port2 = free_port()
+        cfg.write_text(cfg.read_text().replace(f"port = {port}\n", f"port = {port2}\n"))
+        p.send_signal(signal.SIGHUP)
+        assert notify_socket.wait_for("READY=1", 60, n=2)
+        assert http(port2, "/api/ask", {"question": "where are the crisps?"})["answer"]
+        with pytest.raises(OSError):
+            http(port, "/api/health")
+        port = port2
         r = subprocess.run([sys.executable, "-m", "agent", "status", "--url", f"http://127.0.0.1:{port}/api/health"],
                            capture_output=True, text=True, env=subprocess_env(tmp_path), timeout=60)
         assert r.returncode == 0 and "agent.kiosk" in r.stdout and "healthy" in r.stdout, r.stdout + r.stderr

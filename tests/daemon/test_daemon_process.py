@@ -97,7 +97,7 @@ def test_sighup_reload_and_graceful_sigterm(tmp_path, markers, notify_socket):
 def test_status_of_a_running_agent(tmp_path, markers, notify_socket):
     cfg = tmp_path / "agent.toml"
     cfg.write_text(config_text(tmp_path, "dev-s", ["edtest_steady", "edtest_crashy", "edtest_nobuild", "edtest_missing_pkg"]))
-    p = start(tmp_path, markers, notify_socket, cfg)
+    p = start(tmp_path, markers, notify_socket, cfg, WATCHDOG_USEC="400000")
     try:
         assert notify_socket.wait_for("READY=1", 30)
         # the crashing component is restarted (twice, with backoff); its neighbour never is
@@ -111,6 +111,7 @@ def test_status_of_a_running_agent(tmp_path, markers, notify_socket):
         assert r.returncode == 0, r.stdout + r.stderr
         assert "healthy" in r.stdout and "edtest_steady" in r.stdout and "restarts=2" in r.stdout and "outbox: 7 waiting" in r.stdout
         assert "model: not loaded" in r.stdout
+        assert notify_socket.count("WATCHDOG=1") >= 3  # every 0.2 s once the crash loop settled
         log = (tmp_path / "agent.log").read_text()
         assert "package has no build_component(ctx) yet" in log and "component=edtest_nobuild" in log
         assert "component package not installed" in log and "edtest_missing_pkg" in log
