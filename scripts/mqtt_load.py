@@ -94,6 +94,7 @@ def main() -> int:
         dev = f"load-{i:04d}"
         box = Outbox(tmp / f"{dev}.sqlite", dev, SystemClock(), OutboxSettings(synchronous=a.synchronous))
         client = SyncClient(MqttSettings(host=a.host, port=a.port, topic_prefix=a.prefix), dev, box, SystemClock())
+        box.listeners.append(client.wake)
         t = threading.Thread(target=client.run, args=(stop,), daemon=True)
         t.start()
         boxes.append((dev, box))

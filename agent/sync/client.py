@@ -14,6 +14,7 @@ delivered when it returns.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
@@ -39,6 +40,8 @@ from agent.sync.topics import Topics
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 5.0
+# An idle connection wakes this often for timers; new messages and replies wake it at once (see wake()).
+IDLE_TICK_S = 0.5
 # A drop this soon after a publish may have been caused by it (a broker that disconnects instead of refusing).
 QUICK_DROP_S = 1.0
 # After a quick drop, send one message at a time for this many acks so a poison message can be pinned down exactly.
@@ -96,6 +99,7 @@ class SyncClient:
         self._more = False
         self._careful = 0
         self._refused_at: float | None = None
+        self._live: mqtt.Client | None = None
         self.sent = 0
         self.acked = 0
         self.refused = 0
@@ -122,6 +126,18 @@ class SyncClient:
                 props.CorrelationData = correlation
             props.ContentType = "application/json"
         self._replies.append((topic, json.dumps(message, separators=(",", ":"), default=str).encode(), props))
+        self.wake()
+
+    def wake(self) -> None:
+        """Break the network thread out of its wait (new outbox rows, a reply to send); safe from any thread.
+
+        Uses paho's own wake-up socket pair, the one its threaded mode uses for the same purpose.
+        """
+        c = self._live
+        w = getattr(c, "_sockpairW", None) if c is not None else None
+        if w is not None:
+            with contextlib.suppress(OSError):
+                w.send(b"\0")
 
     def publish_direct(self, topic: str, payload: bytes, retain: bool = False) -> None:
         """Send outside the outbox (retained discovery configs and the like); dropped if never connected."""
@@ -129,6 +145,7 @@ class SyncClient:
 
     def request_state(self) -> None:
         self._state_due = True
+        self.wake()
 
     def health(self) -> dict[str, Any]:
         return {"connected": self._connected, "broker": f"{self.settings.host}:{self.settings.port}", "sent": self.sent,
@@ -205,12 +222,13 @@ class SyncClient:
             if getattr(rc_connack, "is_failure", False):
                 raise _Lost(f"broker refused the connection: {rc_connack} (check mqtt.username/password, TLS certificates and the broker ACL)")
             up = True
+            self._live = c
             self._up(c)
             while not stop.is_set():
                 self._send_queued(c)
                 self._fill(c)
                 busy = bool(self._inflight) or self._more or bool(self._replies)
-                rc = c.loop(timeout=0.005 if busy else 0.1)
+                rc = c.loop(timeout=0.005 if busy else IDLE_TICK_S)
                 if rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
                     raise _Lost(f"connection lost ({mqtt.error_string(rc)})")
                 self._check_acks()
@@ -252,6 +270,7 @@ class SyncClient:
 
     def _down(self, c: mqtt.Client, was_up: bool) -> None:
         self._connected = False
+        self._live = None
         if was_up:
             self.backoff.disconnected()
         try:

@@ -51,6 +51,7 @@ class SyncComponent:
         self.client = SyncClient(cfg.mqtt, self.device_id, self.outbox, ctx.clock, topics=self.topics, on_command=self._on_command,
                                  state=self.state, reply_prefix=cfg.commands.reply_prefix, max_tries=cfg.outbox.max_tries,
                                  version=__version__)
+        self.outbox.listeners.append(self.client.wake)
         if cfg.mqtt.ha_discovery:
             self.client.on_connected = lambda: discovery_messages(cfg.mqtt.ha_prefix, self.topics, self.device_id, self.state())
         self._commands: queue.Queue[tuple[bytes, str | None, bytes | None]] = queue.Queue(maxsize=64)

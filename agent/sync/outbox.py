@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,8 @@ class Outbox:
         self._acked_pending: set[int] = set()
         self._error: str | None = None
         self.evicted: dict[str, int] = {}
+        # Called (from the writer thread) after a commit that added messages: the sender wakes instead of polling.
+        self.listeners: list[Callable[[], None]] = []
         row = self._db.execute("SELECT count(*), coalesce(sum(length(payload)), 0), coalesce(max(seq), -1) FROM outbox").fetchone()
         self._count, self._bytes, max_seq = int(row[0]), int(row[1]), int(row[2])
         dead_max = self._db.execute("SELECT coalesce(max(seq), -1) FROM dead").fetchone()[0]
@@ -369,6 +372,12 @@ class Outbox:
                 self._acked_pending.discard(seq)
             for k, v in evicted.items():
                 self.evicted[k] = self.evicted.get(k, 0) + v
+        if rows:
+            for listener in list(self.listeners):
+                try:
+                    listener()
+                except Exception:
+                    log.exception("outbox listener failed")
         if evicted:
             log.warning("outbox full: shed oldest low-priority messages", extra=fields(evicted=_json(evicted), depth=count))
         for seq, tries, reason in deads:
