@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from agent.clock import SystemClock
 from agent.component import CommandError
 from agent.events import Event, EventKind
 from agent.logs import fields
@@ -136,7 +137,8 @@ class RemoteFlash:
         boot = None
         with comp.ctx.activity.busy("flash"), comp.port_lock:
             try:
-                boot = comp._boot_factory() if comp._boot_factory else make_boot_control(comp.ctx.config, comp.clock, emulated=comp.cfg.emulate)
+                # Reset pulses and boot delays are physical: real time even when the agent's clock is simulated.
+                boot = comp._boot_factory() if comp._boot_factory else make_boot_control(comp.ctx.config, SystemClock(), emulated=comp.cfg.emulate)
                 with bootloader_port(comp.port, self.fw.baud):
                     report = Stm32Flasher(comp.port, boot, page_size=self.fw.page_size, flash_base=self.fw.flash_base, flash_size=self.fw.flash_size,
                                           attempts=self.fw.attempts, progress=progress).flash(image)

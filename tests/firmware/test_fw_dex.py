@@ -88,3 +88,17 @@ def test_truncated_file_is_reported():
 def test_not_an_audit():
     with pytest.raises(DexError, match="not an EVA-DTS audit"):
         parse_dex("ZZ1*hello*world\n")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ST*001*0001", "SE*3*0001", "PA1*1*150", "PA2*4*600", "VA1*1*1", "LS*0100", "LE*0100",
+                                 "ID1*X", "DXE*1*1", "PA2*x", "", "*", "PA1", "\x00\xff"]), max_size=12), st.text(max_size=30))
+def test_any_input_gives_an_audit_or_a_dex_error(lines, noise):
+    try:
+        parse_dex("\r\n".join(lines) + noise)
+    except DexError as e:
+        assert e.line >= 1 and str(e).startswith("line ")

@@ -95,3 +95,35 @@ def test_second_flash_while_one_runs_is_refused(setup):
     with pytest.raises(CommandError, match="already running"):
         ctx.commands.dispatch("fw_flash", args_for(os.urandom(1024)))
     assert wait_done(comp)["ok"]
+
+
+def test_emulated_controller_flashed_remotely_through_the_link(tmp_path):
+    """emulate = true: bootloader entered by the ENTER_BOOTLOADER request, app started by GO, link usable after."""
+    import threading
+
+    from firmware_bridge import build_component
+
+    clock = ManualClock()
+    clock.advance(2 * 3600 + 60)
+    ctx, events = make_ctx(tmp_path, clock=clock, controller={"emulate": True, "audit_every_s": 0.0},
+                           firmware={"maintenance_window": "02:00-04:00", "require_signature": False})
+    comp = build_component(ctx)
+    stop = threading.Event()
+    t = threading.Thread(target=comp.run, args=(stop,))
+    t.start()
+    try:
+        for _ in range(200):
+            if comp.port is not None and len(kinds(events, EventKind.STOCK)) >= 6:
+                break
+            stop.wait(0.02)
+        data = os.urandom(3000)
+        assert ctx.commands.dispatch("fw_flash", {"image_b64": base64.b64encode(data).decode()})["accepted"]
+        result = wait_done(comp)
+        assert result["ok"], result
+        dev = comp._emulated
+        assert bytes(dev.rom.flash[:3000]) == data and dev.wait_mode("app")
+        assert ctx.commands.dispatch("vend", {"slot": 2})["result"] == "ok"
+        assert comp.firmware_state()["last_flash"]["ok"] is True
+    finally:
+        stop.set()
+        t.join(5)
