@@ -100,11 +100,14 @@ class ModelHolder:
         self.error = ""
         self.latency = _Latency()
         self.load_seconds: float | None = None
+        self._preloading = threading.Event()
 
     def __call__(self) -> Any:
         m = self._model
         if m is not None or self._tried:
             return m
+        if self._preloading.is_set():
+            return None  # being loaded in the background: callers use their fallback instead of waiting
         return self.load()
 
     def load(self) -> Any:
@@ -130,7 +133,16 @@ class ModelHolder:
             return self._model
 
     def preload(self) -> threading.Thread:
-        t = threading.Thread(target=self.load, name="model-preload", daemon=True)
+        """Load in the background; until it is done ``holder()`` returns None instead of blocking."""
+        self._preloading.set()
+
+        def run() -> None:
+            try:
+                self.load()
+            finally:
+                self._preloading.clear()
+
+        t = threading.Thread(target=run, name="model-preload", daemon=True)
         t.start()
         return t
 

@@ -154,7 +154,9 @@ class Supervisor:
         A crash restart reuses the instance (its subscriptions and open files stay); a rebuild
         closes the old instance first so two never hold the same outbox or bus subscription."""
         slot = self._slots[name]
-        self.stop(timeout_s, [name])
+        if self.stop(timeout_s, [name]):
+            log.error("component did not stop; not starting a second copy", extra=fields(component=name))
+            return
         if rebuild:
             self._close(slot)
             slot.component = None
