@@ -75,7 +75,8 @@ run install -d -m 0755 "$PREFIX" "$PREFIX/src" "$PREFIX/models"
 run cp -a "$SRC/agent" "$SRC/firmware_bridge" "$SRC/pyproject.toml" "$SRC/README.md" "$SRC/docs" "$PREFIX/src/"
 [ -x "$PREFIX/venv/bin/python" ] || run python3 -m venv "$PREFIX/venv"
 extras=""
-grep -q "Raspberry Pi 5" /proc/device-tree/model 2>/dev/null && extras="[pi]"
+# lgpio drives the pins on every Pi with a current kernel (sysfs GPIO is gone, RPi.GPIO does not work on a Pi 5)
+grep -qa "Raspberry Pi" /proc/device-tree/model 2>/dev/null && extras="[pi]"
 run "$PREFIX/venv/bin/python" -m pip install -q --upgrade "$PREFIX/src$extras"
 
 log "4/8 model"
