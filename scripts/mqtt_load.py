@@ -69,6 +69,7 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=1883)
     ap.add_argument("--prefix", default="edge/load", help="topic prefix (kept apart from real devices)")
     ap.add_argument("--share", default="", help="consume with $share/<group>/... (MQTT 5 shared subscription)")
+    ap.add_argument("--workers", type=int, default=1, help="ingest processes (with --share they split the messages)")
     ap.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"])
     ap.add_argument("--log-level", default="WARNING")
     a = ap.parse_args()
@@ -78,15 +79,21 @@ def main() -> int:
     topic = f"{a.prefix}/+/telemetry"
     # The cloud side runs in its own process (forked before any thread exists), as it would in a fleet:
     # sharing the GIL with 2N device threads would make the subscriber the bottleneck and the broker drop to it.
+    if a.workers > 1 and not a.share:
+        print("--workers > 1 needs --share GROUP (else every worker gets every message)", file=sys.stderr)
+        return 2
     ctx = mp.get_context("fork")
-    parent_end, child_end = ctx.Pipe()
-    ready = ctx.Event()
-    ingest = ctx.Process(target=_ingest, args=(a.host, a.port, f"$share/{a.share}/{topic}" if a.share else topic, child_end, ready),
-                         daemon=True)
-    ingest.start()
-    if not ready.wait(10):
-        print(f"cannot reach the broker {a.host}:{a.port}", file=sys.stderr)
-        return 1
+    workers = []
+    for _ in range(a.workers):
+        parent_end, child_end = ctx.Pipe()
+        ready = ctx.Event()
+        proc = ctx.Process(target=_ingest, args=(a.host, a.port, f"$share/{a.share}/{topic}" if a.share else topic, child_end, ready),
+                           daemon=True)
+        proc.start()
+        if not ready.wait(10):
+            print(f"cannot reach the broker {a.host}:{a.port}", file=sys.stderr)
+            return 1
+        workers.append((proc, parent_end))
 
     stop = threading.Event()
     boxes, threads, clients = [], [], []
@@ -128,9 +135,14 @@ def main() -> int:
     t_acked = time.time() - t0
     acked = sum(c.acked for c in clients) - acked0
     time.sleep(2.0)  # let the subscriber drain
-    parent_end.send("done")
-    lags = parent_end.recv() if parent_end.poll(30) else []
-    ingest.join(5)
+    lags: list[float] = []
+    per_worker = []
+    for proc, conn in workers:
+        conn.send("done")
+        got_w = conn.recv() if conn.poll(30) else []
+        per_worker.append(len(got_w))
+        lags.extend(got_w)
+        proc.join(5)
     stop.set()
     for t in threads:
         t.join(5)
@@ -149,7 +161,8 @@ def main() -> int:
         return ls[min(len(ls) - 1, int(p * len(ls)))] * 1000
 
     print(f"offered {total / t_prod:,.0f} msgs/s; broker acknowledged {acked:,}/{total:,} in {t_acked:.2f}s = "
-          f"{acked / t_acked:,.0f} msgs/s (left in outboxes: {depth}); subscriber received {got:,}")
+          f"{acked / t_acked:,.0f} msgs/s (left in outboxes: {depth}); subscribers received {got:,} "
+          f"(per worker: {', '.join(f'{n:,}' for n in per_worker)})")
     print(f"lag enqueue->subscriber ms: p50 {pct(0.5):.1f}  p95 {pct(0.95):.1f}  p99 {pct(0.99):.1f}  max {ls[-1] * 1000:.1f}  "
           f"mean {statistics.fmean(ls) * 1000:.1f}")
     return 0 if got >= total else 2
