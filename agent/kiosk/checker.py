@@ -73,7 +73,7 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     for m in _PLACE.finditer(s):
         place = " ".join(m.group(0).split())
         # a product's place must be stated in full ("in a fridge" for "Fridge 1" is not an answer)
-        exact = any(s.startswith(loc, m.start()) and not s[m.start() + len(loc):m.start() + len(loc) + 1].isalnum() for loc in product_places)
+        exact = any(_inside(s, loc, m.start()) for loc in product_places)
         if not exact and not any(place in ft for ft in faq_text):
             problems.append(f"place '{m.group(0).strip()}' is not (exactly) where any product in the facts is")
     if facts.catalog is not None:
@@ -121,6 +121,11 @@ def _names(p: Product, folded_sentence: str) -> bool:
         return True
     core = _core(name)
     return len(core) >= 4 and re.search(rf"\b{re.escape(core)}\b", folded_sentence) is not None
+
+
+def _inside(s: str, loc: str, pos: int) -> bool:
+    """Whether position ``pos`` lies in a whole-word occurrence of ``loc`` ("Cafe Counter", not "Fridge 12")."""
+    return any(m.start() <= pos < m.end() for m in re.finditer(rf"(?<![a-z0-9]){re.escape(loc)}(?![a-z0-9])", s))
 
 
 def _within(phrase: str, own: str, sentence: str) -> bool:

@@ -22,7 +22,7 @@ _INJECTION = re.compile(r"""
 | \b(password|passcode|api\s*key|private\s+key|secret\s+key|credentials|ssh|root\s+access|admin\s+(mode|access|panel))\b
 | \b(open|unlock|dispense|vend)\b.{0,30}\b(door|machine|slot|lock|drawer|everything|for\s+free|free\s+item|free\s+items)\b
 | \b(set|change|update|make)\b.{0,30}\b(price|prices|stock)\b.{0,20}\b(to|=)\b
-| \b(reboot|shutdown|shut\s+down|restart|factory\s+reset|flash|firmware|sudo|rm\s+-rf|exec|eval)\b
+| \b(reboot|shutdown|shut\s+down|factory\s+reset|firmware|sudo|rm\s+-rf)\b | \bflash\s+(the\s+|your\s+|a\s+)?(device|controller|machine|board|chip|kiosk|system)\b
 | <\s*/?\s*(script|system|im_start|\|)|\[\s*(inst|system)\s*\]|\{\{|\}\}
 | \bnew\s+instructions?\b | \bfrom\s+now\s+on\b | \brespond\s+only\s+with\b | \bsay\s+that\b.{0,40}\bcosts?\b
 """, re.X)
@@ -48,6 +48,32 @@ DIETARY_TAGS: dict[str, tuple[str, str | None]] = {
     "contains-egg": ("contains-egg", "egg-free"),
 }
 
+def _contains(x: str) -> re.Pattern[str]:
+    """ "does it contain X", "X in it", "does the cake have X" -- but not "do you have X" (that asks for the product).
+
+    Groups ``x1``..``x4`` hold the allergen word, so the planner can drop just that word and keep the product's name.
+    """
+    return re.compile(rf"\b(contain|contains|containing)\s+(any\s+)?(?P<x1>{x})\b"
+                      rf"|\b(have|has|got)\s+(any\s+)?(?P<x2>{x})\s+in\b|\bis\s+there\s+(any\s+)?(?P<x3>{x})\s+in\b"
+                      rf"|\b(does|do|did)\s+(?!you\b|u\b|ya\b|we\b)[a-z0-9' ]{{1,40}}?\bhave\s+(any\s+)?(?P<x4>{x})\b"
+                      rf"(?!\s+(butter|bar|bars|milk|bread|flour|oil|mix|cake))")
+
+
+def strip_constraints(text: str) -> str:
+    """The question without its dietary words, for finding the product ("does the carrot cake have nuts" -> the carrot cake)."""
+    def cut(m: re.Match[str]) -> str:
+        named = [g for g in ("x1", "x2", "x3", "x4") if g in m.re.groupindex and m.group(g)]
+        if not named:
+            return " "
+        g = named[0]
+        a, b = m.start(g) - m.start(), m.end(g) - m.start()
+        return m.group(0)[:a] + " " + m.group(0)[b:]
+
+    for _, rx in _DIETARY:
+        text = rx.sub(cut, text)
+    return text
+
+
 _DIETARY = [
     ("gluten-free", re.compile(r"\b(gluten[\s-]*free|no\s+gluten|without\s+gluten|coeliac|celiac)\b")),
     ("dairy-free", re.compile(r"\b(dairy[\s-]*free|lactose[\s-]*free|no\s+dairy|without\s+dairy|lactose\s+intoleran\w*|non[\s-]*dairy)\b")),
@@ -55,10 +81,10 @@ _DIETARY = [
     ("egg-free", re.compile(r"\b(egg[\s-]*free|no\s+eggs?|without\s+eggs?|egg\s+allerg\w*|allergic\s+to\s+eggs?)\b")),
     ("vegan", re.compile(r"\b(vegan|plant[\s-]*based)\b")),
     ("vegetarian", re.compile(r"\b(vegetarian|veggie)\b")),
-    ("contains-nuts", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?(pea)?nuts?\b|\b(pea)?nuts?\s+in\s+(it|them)\b")),
-    ("contains-gluten", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?(gluten|wheat)\b")),
-    ("contains-dairy", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?(dairy|lactose|milk)\b")),
-    ("contains-egg", re.compile(r"\b(contain|contains|have|has|got|with)\s+(any\s+)?eggs?\b")),
+    ("contains-nuts", _contains(r"(pea)?nuts?")),
+    ("contains-gluten", _contains(r"gluten|wheat")),
+    ("contains-dairy", _contains(r"dairy|lactose|milk")),
+    ("contains-egg", _contains(r"eggs?")),
 ]
 
 

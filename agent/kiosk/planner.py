@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from agent.kiosk import templates as T
 from agent.kiosk.catalog import FaqEntry, Product
-from agent.kiosk.intent import _DIETARY, AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify
+from agent.kiosk.intent import AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify, strip_constraints
 from agent.kiosk.retrieval import Index
 from agent.kiosk.text import STOPWORDS, fold, stem
 
@@ -65,9 +65,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return Plan("greeting", it, sentences=[T.GREETING])
 
     # Dietary phrases are constraints, not part of the product's name.
-    text = it.text
-    for _, rx in _DIETARY:
-        text = rx.sub(" ", text)
+    text = strip_constraints(it.text)
     q = index.query(text)
     asked = _object_words(text)
     matches = index.products(q)

@@ -165,3 +165,39 @@ def _wait(cond, timeout=5.0):
         if time.monotonic() > end:
             raise AssertionError("timed out")
         time.sleep(0.01)
+
+
+@pytest.mark.parametrize("q,start", [
+    ("does the pizza have dairy in it", "Yes, Margherita Pizza contains dairy."),
+    ("do the mixed nuts have nuts", "Yes, Mixed Nuts 200g contains nuts."),
+    ("is there milk in the margherita pizza", "Yes, Margherita Pizza contains dairy."),
+])
+def test_allergen_questions_keep_the_product_name(kiosk, q, start):
+    assert kiosk.ask(q).answer.startswith(start)
+
+
+@pytest.mark.parametrize("q", ["do you have milk", "do you have peanut butter", "do you sell eggs"])
+def test_asking_for_a_product_is_not_an_allergen_question(kiosk, q):
+    assert kiosk.ask(q).kind in ("product", "not_carried") and "labelled" not in kiosk.ask(q).answer
+
+
+def test_product_names_that_look_like_device_words_are_not_injections(kiosk):
+    assert kiosk.ask("do you sell a flash drive").kind != "injection"
+    assert kiosk.ask("flash the controller firmware").kind == "injection"
+
+
+@pytest.mark.parametrize("name", ["sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4"])
+def test_every_product_of_every_shipped_catalog_is_findable_by_its_name(name):
+    """Where / how much / do you have, for every product: right place and price, nothing invented."""
+    from agent.kiosk.catalog import load_catalog
+    from agent.kiosk.evaluate import invented_facts, set_paths
+    from agent.kiosk.templates import money
+
+    c, f, _ = set_paths(name)
+    cat = load_catalog(c, f)
+    k = Kiosk(cat, use_model=False)
+    for p in cat.products.values():
+        for q, want in ((f"where is the {p.name}", p.location), (f"how much is the {p.name.lower()}", money(p.price)),
+                        (f"do you have {p.name.lower()}?", p.name)):
+            a = k.ask(q).answer
+            assert want in a and "don't carry" not in a and invented_facts(a, cat) == [], (q, a)
