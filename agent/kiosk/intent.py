@@ -24,10 +24,10 @@ _INJECTION = re.compile(r"""
 | \b(set|change|update|make)\b.{0,30}\b(price|prices|stock)\b.{0,20}\b(to|=)\b
 | \b(reboot|shutdown|shut\s+down|factory\s+reset|firmware|sudo|rm\s+-rf)\b | \bflash\s+(the\s+|your\s+|a\s+)?(device|controller|machine|board|chip|kiosk|system)\b
 | <\s*/?\s*(script|system|im_start|\|)|\[\s*(inst|system)\s*\]|\{\{|\}\}
-| \bnew\s+instructions?\b | \bfrom\s+now\s+on\b | \brespond\s+only\s+with\b | \bsay\s+that\b.{0,40}\bcosts?\b
+| \bnew\s+(policy|policies|rules?)\b | \b(all|every)\s+(items?|products?|things?|drinks?)\s+(are|is)\s+(now\s+)?(free|\$?0)\b | \bnew\s+instructions?\b | \bfrom\s+now\s+on\b | \brespond\s+only\s+with\b | \bsay\s+that\b.{0,40}\bcosts?\b
 """, re.X)
 
-_ABUSE = re.compile(r"\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|cunt\w*|dickhead\w*|idiot\w*|stupid|moron\w*|dumb|useless|crap|hate\s+you|kill\s+you|shut\s+up)\b")
+_ABUSE = re.compile(r"\bf[*#@%!]{2,}k?(?!\w)|\bsh[*#@%!]+t(?!\w)|\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|cunt\w*|dickhead\w*|idiot\w*|stupid|moron\w*|dumb|useless|crap|hate\s+you|kill\s+you|shut\s+up)\b")
 _GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|good\s+(morning|afternoon|evening)|thanks|thank\s+you|cheers|bye|goodbye)(\s+(there|you|so\s+much|a\s+lot))?\W*$")
 _LOCATION = re.compile(r"\b(where|wheres|where's|wher|which\s+aisle|what\s+aisle|which\s+fridge|what\s+fridge|locat\w*|find|aisle|section|shelf|direction|way\s+to)\b")
 _PRICE = re.compile(r"\b(how\s+much|price\w*|cost\w*|expensive|cheap\w*|pay\s+for)\b|[$€£]")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
-from agent.kiosk.text import SOFT_WORDS, STOPWORDS, content_words, words
+from agent.kiosk.text import SOFT_WORDS, STOPWORDS, content_words, stem, words
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +103,7 @@ class Index:
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name)), " ".join(words(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
+        product_vocab = {w for w in vocab if len(w) > 2}
         self._faq: dict[int, FaqEntry] = {}
         self._faq_words: dict[int, tuple[set[str], set[str]]] = {}
         for f in catalog.faq:
@@ -116,6 +117,10 @@ class Index:
             self._meanings.update(means)
         self.vocab = sorted(w for w in vocab if len(w) > 2 and not w.isdigit() and w not in STOPWORDS)
         self._vocab_set = set(self.vocab)
+        # words products (or everyday names) use: an FAQ-only word like "plane" is still filler for a product
+        self._product_vocab: list[str] = sorted(product_vocab | {w for _, means in self.synonyms for m in means for w in m.split()})
+
+        self._product_set = set(self._product_vocab)
 
     # -- query understanding -------------------------------------------------
     def query(self, text: str) -> Query:
@@ -132,9 +137,13 @@ class Index:
                 alts |= set(fix)
                 if not fix:
                     weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75))
-                    terms.append(Term(t, frozenset(alts), weak, pos, known=any(_word_in(t, {v}) for v in self.vocab)))
+                    split = self._compound(t)
+                    if split:  # "handcream" -> "hand cream"
+                        terms.append(Term(t, frozenset(alts | {split}), pos=pos))
+                        continue
+                    terms.append(Term(t, frozenset(alts), weak, pos, known=self._product_word(t)))
                     continue
-            terms.append(Term(t, frozenset(alts), pos=pos))
+            terms.append(Term(t, frozenset(alts), pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t})))
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
         used: set[int] = set()
@@ -153,11 +162,22 @@ class Index:
         terms = [t for t in terms if t.word]
         return Query(tuple(terms), " ".join(content_words(text)))
 
+    def _product_word(self, w: str) -> bool:
+        return w in self._product_set or (len(w) >= 4 and any(v.startswith(w) for v in self._product_vocab))
+
+    def _compound(self, word: str) -> str | None:
+        """Two catalog words typed as one ("handcream", "toothbrush" for "tooth brush")."""
+        for i in range(3, len(word) - 2):
+            a, b = word[:i], word[i:]
+            if a in self._vocab_set and (b in self._vocab_set or stem(b) in self._vocab_set):
+                return f"{a} {b if b in self._vocab_set else stem(b)}"
+        return None
+
     @staticmethod
     def _filler(terms: tuple[Term, ...], hits: list[bool], i: int) -> bool:
         """An unknown word not next to any matched word ("grab a notebook") is filler, not a modifier ("soy milk")."""
         t = terms[i]
-        if t.known or t.weak or t.pos < 0 or not any(hits):
+        if t.known or t.pos < 0 or not any(hits):
             return False
         return not any(h and abs(terms[j].pos - t.pos) == 1 for j, h in enumerate(hits) if j != i)
 

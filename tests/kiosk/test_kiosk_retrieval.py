@@ -107,3 +107,8 @@ def test_prefixes_do_not_reach_into_faq_answers(catalog):
     cat = Catalog(list(catalog.products.values()), [FaqEntry(1, "Do you do printing?", "Yes: send files to print@campus.example.")])
     assert plan("when is my exam", Index(cat)).kind == "off_topic"
     assert plan("can i print something here", Index(cat)).kind == "faq"
+
+
+def test_two_words_typed_as_one(index):
+    p = plan("where is the toiletroll", index)
+    assert p.kind == "product" and p.sources == ["TLT-9"]
