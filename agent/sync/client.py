@@ -208,7 +208,7 @@ class SyncClient:
         except (OSError, ssl.SSLError, ValueError) as e:
             self._failed(f"{type(e).__name__}: {e}")
             return
-        up = False
+        up = graceful = False
         try:
             while self._connack is None and not stop.is_set():
                 rc = c.loop(timeout=0.05)
@@ -228,18 +228,20 @@ class SyncClient:
                 self._send_queued(c)
                 self._fill(c)
                 busy = bool(self._inflight) or self._more or bool(self._replies)
-                rc = c.loop(timeout=0.005 if busy else IDLE_TICK_S)
+                # Acks and wake-ups arrive on sockets, so even a busy wait can be long; it only paces retries.
+                rc = c.loop(timeout=0.05 if busy else IDLE_TICK_S)
                 if rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
                     raise _Lost(f"connection lost ({mqtt.error_string(rc)})")
                 self._check_acks()
                 self._periodic(c)
             self._goodbye(c)
+            graceful = True
         except _Lost as e:
             if up:
                 self._judge_drop()
             self._failed(str(e), was_up=up)
         finally:
-            self._down(c, up)
+            self._down(c, up, graceful)
 
     def _up(self, c: mqtt.Client) -> None:
         self.connects += 1
@@ -268,16 +270,21 @@ class SyncClient:
         self._backlog = (self.clock.monotonic(), depth, self.acked) if depth else None
         self._last_progress = self.clock.monotonic()
 
-    def _down(self, c: mqtt.Client, was_up: bool) -> None:
+    def _down(self, c: mqtt.Client, was_up: bool, graceful: bool) -> None:
+        """Close the connection; only a graceful stop sends DISCONNECT (which makes the broker discard the will).
+
+        After a failure the socket is just closed, so the broker publishes the retained "offline" will.
+        """
         self._connected = False
         self._live = None
         if was_up:
             self.backoff.disconnected()
-        try:
-            c.disconnect()
-            c.loop(timeout=0.01)
-        except Exception:
-            pass
+        if graceful:
+            try:
+                c.disconnect()
+                c.loop(timeout=0.01)
+            except Exception:
+                pass
         sock = c.socket()
         if sock is not None:
             try:

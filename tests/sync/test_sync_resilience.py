@@ -111,3 +111,23 @@ def test_offline_without_broker_keeps_messages_and_does_not_spam(sync_ctx, start
     b.start()
     col = collector_factory(b.port)
     assert col.wait_for(_all(300), 30)
+
+
+def test_reconnects_do_not_leak_file_descriptors(broker_factory, sync_ctx, start_sync):
+    b = broker_factory()
+    r = start_sync(sync_ctx(b.port))
+    time.sleep(0.5)
+    fds0 = len(os.listdir("/proc/self/fd"))
+    attempts0 = r.comp.client.backoff.attempt
+    time.sleep(2.0)  # refused connects
+    assert r.comp.client.backoff.attempt - attempts0 >= 4
+    for _ in range(4):  # connections that come up and drop
+        b.start()
+        assert r.connected()
+        b.stop()
+        deadline = time.monotonic() + 10
+        while r.comp.client.health()["connected"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    time.sleep(0.5)
+    assert r.comp.client.connects >= 4
+    assert len(os.listdir("/proc/self/fd")) <= fds0 + 2
