@@ -46,7 +46,7 @@ def register(sub, groups) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from agent.daemon.runner import Daemon
 
-    return Daemon(args.config).run()
+    return Daemon(args.config, log_level=args.log_level).run()
 
 
 def cmd_status(args: argparse.Namespace) -> int:

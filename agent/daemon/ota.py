@@ -208,6 +208,8 @@ class ModelUpdater:
 
     def handle(self, args: dict[str, Any]) -> dict[str, Any]:
         """The update_model command: checks arguments and signature now, updates in the background."""
+        if not self.ctx.config.ota.enabled:
+            raise OtaError("model updates are turned off on this device (ota.enabled = false)")
         url, sha, sig, version = parse_args(args)
         self._verify_signature(version, sha, sig)
         if not self._lock.acquire(blocking=False):

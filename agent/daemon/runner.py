@@ -85,12 +85,13 @@ def log_config_error(e: ConfigError, what: str) -> None:
 
 class Daemon:
     def __init__(self, config_path: str | Path | None, clock: Clock | None = None, notifier: Notifier | None = None,
-                 loader: Loader | None = None, install_signals: bool = True) -> None:
+                 loader: Loader | None = None, install_signals: bool = True, log_level: str | None = None) -> None:
         self.config_path = Path(config_path) if config_path else None
         self.clock = clock or SystemClock()
         self.notifier = notifier or Notifier()
         self.loader = loader
         self.install_signals = install_signals
+        self.log_level = log_level  # --log-level wins over device.log_level
         self._wake = threading.Event()
         self._stop_requested = False
         self._reload_requested = False
@@ -155,10 +156,9 @@ class Daemon:
             self.supervisor.add(name, self._component_factory(name))
         self.reporter = health.HealthReporter(self.ctx, self.supervisor, self.holder, self.clock.monotonic())
         health.install(self.ctx, self.reporter)
-        if cfg.ota.enabled:
-            from agent.daemon.ota import register_ota
+        from agent.daemon.ota import register_ota
 
-            register_ota(self.ctx, self.holder, self.loader)
+        register_ota(self.ctx, self.holder, self.loader)  # refuses while ota.enabled is false (read live: SIGHUP applies)
 
     def _wait_started(self, timeout_s: float) -> None:
         """READY=1 once every component is built and running with ok health (e.g. the kiosk port is bound), bounded."""
@@ -185,7 +185,7 @@ class Daemon:
             log_config_error(e, "config rejected; not starting")
             print(f"edge-agent: {e}", file=sys.stderr)
             return EX_CONFIG
-        setup_logging(cfg.device.log_level)
+        setup_logging(self.log_level or cfg.device.log_level)
         limit_malloc_arenas()
         if self.install_signals:
             self._install_signal_handlers()
@@ -276,7 +276,7 @@ class Daemon:
         before, after = old.as_dict(), new.as_dict()
         changed = sorted(k for k in after if before.get(k) != after.get(k))
         self.ctx.config = new
-        setup_logging(new.device.log_level)
+        setup_logging(self.log_level or new.device.log_level)
         if (old.daemon.components, old.daemon.disabled) != (new.daemon.components, new.daemon.disabled):
             log.warning("daemon.components changed: takes effect at the next restart", extra=fields(fix="systemctl restart edge-agent"))
         restarted = []
@@ -293,6 +293,8 @@ class Daemon:
                         log.exception("component reload hook failed; restarting it instead", extra=fields(component=name))
                 self.supervisor.restart(name, rebuild=True, timeout_s=new.daemon.component_stop_timeout_s)
                 restarted.append(name)
+        if restarted:
+            self._wait_started(10.0)  # READY=1 again only once the rebuilt components serve (e.g. the kiosk's new port)
         log.info("config reloaded", extra=fields(changed_sections=",".join(changed) or "none", restarted=",".join(restarted) or "none"))
         self.notifier.ready(status="config reloaded")
         return True

@@ -72,6 +72,7 @@ class Supervisor:
             self._start(self._slots[name])
 
     def _start(self, slot: _Slot) -> None:
+        slot.state = "new"  # until the thread has built it and entered run()
         slot.stop = threading.Event()
         slot.thread = threading.Thread(target=self._loop, args=(slot, slot.stop), name=f"comp-{slot.name}", daemon=True)
         slot.thread.start()

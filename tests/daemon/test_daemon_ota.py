@@ -267,3 +267,12 @@ def test_presigned_url_tokens_never_reach_logs_or_errors(env, server, caplog):
         env["updater"].update(args)
     assert "SECRET" not in str(e.value) and "SECRET" not in caplog.text
     assert "/missing.tar.gz?…" in str(e.value)
+
+
+def test_disabled_ota_refuses(env, server):
+    from agent.config import load_config
+
+    env["ctx"].config = load_config(None, overrides={"ota": {"enabled": False}})
+    with pytest.raises(OtaError, match="ota.enabled = false"):
+        env["updater"].handle(publish(env, server, "v15", {"answer.txt": "x"}))
+    assert server.requests == []
