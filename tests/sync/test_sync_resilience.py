@@ -93,6 +93,9 @@ def test_network_cut_by_pausing_the_broker(mosquitto, collector_factory, sync_ct
         mosquitto.resume()
     assert col.wait_for(_all(3050), 60), f"missing seqs: {sorted(set(range(3050)) - col.seqs())[:20]}"
     assert r.comp.outbox.stats()["dead"] == 0
+    # The device gave up on the silent connection without a DISCONNECT, so the broker published its will.
+    assert col.wait_for(lambda c: any(p.get("reason") == "connection lost" for p in c.payloads("/dev-1/status")), 10)
+    assert col.wait_for(lambda c: c.payloads("/dev-1/status")[-1]["status"] == "online", 10)
 
 
 def test_offline_without_broker_keeps_messages_and_does_not_spam(sync_ctx, start_sync, collector_factory, broker_factory, caplog):
