@@ -30,7 +30,8 @@ SETS = {"sample": ("sample_catalog.csv", "sample_faq.csv", "sample_questions.jso
         "blind2": ("blind2_catalog.csv", "blind2_faq.csv", "blind2_questions.jsonl"),
         "blind3": ("blind3_catalog.csv", "blind3_faq.csv", "blind3_questions.jsonl"),
         "blind4": ("blind4_catalog.csv", "blind4_faq.csv", "blind4_questions.jsonl"),
-        "blind5": ("blind5_catalog.csv", "blind5_faq.csv", "blind5_questions.jsonl")}
+        "blind5": ("blind5_catalog.csv", "blind5_faq.csv", "blind5_questions.jsonl"),
+        "blind6": ("blind6_catalog.csv", "blind6_faq.csv", "blind6_questions.jsonl")}
 
 
 def set_paths(name: str) -> tuple[Path, Path, Path]:
