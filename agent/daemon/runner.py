@@ -208,6 +208,7 @@ class Daemon:
         state_path = health.state_file_path(self.ctx)
         next_state = next_event = next_ping = self.clock.monotonic()
         self._last_status = ""
+        self._state_error = ""
         while True:
             now = self.clock.monotonic()
             hs = self.ctx.config.health
@@ -247,8 +248,12 @@ class Daemon:
         if now >= next_state:
             try:
                 health.write_state(state_path, report)
+                self._state_error = ""
             except OSError as e:
-                log.warning("cannot write the health state file", extra=fields(path=str(state_path), error=str(e)))
+                if str(e) != self._state_error:  # once per distinct problem, not every few seconds
+                    log.warning("cannot write the health state file; `edge-agent status` will not see this agent",
+                                extra=fields(path=str(state_path), error=str(e), fix="make the directory writable for the agent or set health.state_file"))
+                self._state_error = str(e)
         if wd and now >= next_ping:
             ok, why = self.reporter.watchdog_ok(report)
             if ok:
