@@ -61,6 +61,21 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "OVER TARGET"
 
 
+def unit_exposure() -> str:
+    """`systemd-analyze security` of the shipped agent unit (offline: works without installing it)."""
+    import re
+    import shutil
+
+    from agent.paths import REPO_ROOT
+
+    unit = REPO_ROOT / "systemd" / "edge-agent.service"
+    if not shutil.which("systemd-analyze") or not unit.exists():
+        return "n/a (systemd-analyze or the unit file not found)"
+    r = subprocess.run(["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)], capture_output=True, text=True)
+    m = re.search(r"Overall exposure level for edge-agent\.service: (\d+\.\d+) (\w+)", r.stdout)
+    return f"{m.group(1)} {m.group(2)}" if m else f"n/a ({r.stderr.strip()[:100]})"
+
+
 def bench_agent(idle_seconds: float = 20.0, port: int = 0) -> int:
     port = port or _free_port()
     tmp = Path(tempfile.mkdtemp(prefix="edge-agent-bench-"))
@@ -134,6 +149,7 @@ def bench_agent(idle_seconds: float = 20.0, port: int = 0) -> int:
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(60)
         print(f"  SIGTERM to exit:                {time.perf_counter() - t_stop:.2f} s (exit code {rc})")
+        print(f"  systemd-analyze security:       {unit_exposure()}  target <= 3.5")
         return 0
     finally:
         if proc.poll() is None:
