@@ -76,7 +76,9 @@ class CommandBootControl:
     def enter_bootloader(self, port) -> None:
         # If the application is running it answers and jumps; if the bootloader
         # is already running it NACKs these bytes, which sync() tolerates.
-        port.write(encode_frame(Frame(secrets.randbelow(256), p.ENTER_BOOTLOADER)))
+        # The leading 0x00 ends whatever partial junk the application has buffered
+        # (e.g. 0xFF filler from a realignment), so this frame decodes on its own.
+        port.write(b"\x00" + encode_frame(Frame(secrets.randbelow(256), p.ENTER_BOOTLOADER)))
         self.clock.sleep(self.boot_delay_s)
         port.reset_input_buffer()
 

@@ -46,6 +46,7 @@ class FlashReport:
     repaired_pages: int
     pid: int = 0
     errors: list[str] = field(default_factory=list)
+    started: bool = True  # False: verified, but GO was never acknowledged (a power cycle starts it)
 
 
 class _Recover(Exception):
@@ -92,12 +93,23 @@ class Stm32Flasher:
         """Without a reset line: complete any half-received command with 0xFF filler, then sync.
 
         0xFF is safe filler: programming 0xFF changes no flash bit, and the
-        XOR checksums of a command padded with it fail, so it is NACKed.
+        XOR checksums of a command padded with it fail, so it is NACKed. A
+        command can wait for up to 513 bytes (a 256-page erase list), hence
+        the rounds.
         """
-        self.port.write(b"\xff" * (CHUNK + 8))
-        time.sleep(0.05 + (CHUNK + 8) * 11 / max(getattr(self.port, "baudrate", 115200), 1))
-        self.port.reset_input_buffer()
-        self.bl.sync(attempts=4)
+        filler = 2 * CHUNK + 16
+        baud = max(getattr(self.port, "baudrate", 115200) or 115200, 1)
+        last: BootloaderError | None = None
+        for _ in range(3):
+            self.port.write(b"\xff" * filler)
+            time.sleep(0.02 + filler * 11 / baud)
+            self.port.reset_input_buffer()
+            try:
+                self.bl.sync(attempts=4)
+                return
+            except BootloaderError as e:
+                last = e
+        raise last or BootloaderError("could not re-synchronise with the bootloader")
 
     def _step(self, fn, *args):
         last: BootloaderError | None = None
@@ -156,8 +168,8 @@ class Stm32Flasher:
                     bad = self._verify(redo, stage="reverify")
                 if bad:
                     raise _Recover(f"{len(bad)} chunks still differ after rewriting, first at 0x{bad[0][0]:08x}")
-                self.boot.run_app(self.port) or self._go(image.address)
-                return FlashReport(True, attempt, len(data), time.monotonic() - t0, self._retries, repaired, pid, self._errors)
+                started = self.boot.run_app(self.port) or self._go(image.address)
+                return FlashReport(True, attempt, len(data), time.monotonic() - t0, self._retries, repaired, pid, self._errors, started)
             except _Recover as e:
                 self._errors.append(f"attempt {attempt}: {e}")
                 log.warning("flash attempt failed", extra=fields(attempt=attempt, error=str(e)))
@@ -178,18 +190,23 @@ class Stm32Flasher:
             self.progress(stage, i + 1, len(chunks))
         return bad
 
-    def _go(self, address: int) -> None:
+    def _go(self, address: int) -> bool:
         try:
-            self.bl.go(address)
-        except BootloaderError as e:
+            self._step(self.bl.go, address)
+            return True
+        except _Recover as e:
             log.warning("image verified but GO was not acknowledged; power-cycle to start it", extra=fields(error=str(e)))
+            return False
 
     def _park(self) -> bool:
         """Leave the MCU listening in its bootloader so the next attempt needs nothing special."""
-        for _ in range(5 if self.boot.can_reset else 1):
+        for _ in range(5):
             try:
-                self.boot.enter_bootloader(self.port)
-                self.bl.sync()
+                if self.boot.can_reset:
+                    self.boot.enter_bootloader(self.port)
+                    self.bl.sync()
+                else:
+                    self._realign()
                 return True
             except BootloaderError:
                 continue

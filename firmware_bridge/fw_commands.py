@@ -122,7 +122,8 @@ def flash(args) -> int:
             return _fail(str(e), 1)
         wire = 2 * len(image.data) * 11 / baud
         print(f"flashed and verified: {r.bytes_written} bytes in {r.seconds:.1f}s (data alone needs {wire:.1f}s on the wire), "
-              f"attempts {r.attempts}, retried steps {r.retries}, rewritten pages {r.repaired_pages}; application started")
+              f"attempts {r.attempts}, retried steps {r.retries}, rewritten pages {r.repaired_pages}; "
+              + ("application started" if r.started else "the bootloader did not take GO: power-cycle the board to start it"))
         return 0
     finally:
         port.close()

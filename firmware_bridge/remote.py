@@ -143,7 +143,7 @@ class RemoteFlash:
                     report = Stm32Flasher(comp.port, boot, page_size=self.fw.page_size, flash_base=self.fw.flash_base, flash_size=self.fw.flash_size,
                                           attempts=self.fw.attempts, progress=progress).flash(image)
                 result = {"job": job, "stage": "done", "ok": True, "seconds": round(report.seconds, 2), "attempts": report.attempts,
-                          "retries": report.retries, "sha256": image.sha256, "version": image.version}
+                          "retries": report.retries, "sha256": image.sha256, "version": image.version, "started": report.started}
             except FlashError as e:
                 result = {"job": job, "stage": "failed", "ok": False, "error": str(e), "in_bootloader": e.in_bootloader}
             except Exception as e:  # the daemon must survive anything a flash throws

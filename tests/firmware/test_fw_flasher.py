@@ -129,3 +129,24 @@ def test_image_filling_the_flash_uses_one_mass_erase(pins, boot, port_for):
         assert r.ok and bytes(dev.rom.flash) == img.data
     finally:
         dev.stop()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_without_reset_wires_faults_are_recovered_by_realigning(seed, port_for):
+    """Boot entry over the link (no BOOT0/NRST): a half-received command is completed with 0xFF filler, then sync."""
+    from firmware_bridge.bootpins import CommandBootControl
+    from firmware_bridge.emulator import EmulatedDevice
+
+    faults = Faults(drop_rx=0.05, drop_tx=0.03, nack=0.05, corrupt_read=0.03, seed=seed)
+    dev = EmulatedDevice(baud=2_000_000, pace=False, faults=faults).start()
+    try:
+        img = unsigned(random.Random(seed).randbytes(3000))
+        flasher = Stm32Flasher(port_for(dev), CommandBootControl(boot_delay_s=0.01), timeout_s=0.05, attempts=3, step_retries=4)
+        try:
+            r = flasher.flash(img)
+            assert r.ok and bytes(dev.rom.flash[:3000]) == img.data
+            assert r.started == dev.wait_mode("app")  # started by GO, and it says so truthfully
+        except FlashError as e:
+            assert e.in_bootloader and dev.mode == "bootloader"
+    finally:
+        dev.stop()
