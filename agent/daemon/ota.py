@@ -84,6 +84,15 @@ def safe_url(url: str) -> str:
     return urllib.parse.urlunsplit((p.scheme, host, p.path, "", "")) + ("?…" if p.query else "")
 
 
+def check_space(directory: Path, needed: int) -> None:
+    """Refuse early rather than fill the SD card (the old model, the outbox and the logs live there too)."""
+    free = shutil.disk_usage(directory).free
+    reserve = 100 * 1024 * 1024
+    if free - needed < reserve:
+        raise OtaError(f"not enough disk space for the update: need {needed // 2**20} MB plus a {reserve // 2**20} MB reserve, "
+                       f"{free // 2**20} MB free in {directory}; free space or lower ota.keep_versions")
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -112,6 +121,8 @@ def download(url: str, dest: Path, max_bytes: int, timeout_s: float, attempts: i
                 total = have + int(length) if length and length.isdigit() else None
                 if total is not None and total > max_bytes:
                     raise OtaError(f"artifact is {total} bytes, above ota.max_download_mb; raise the limit if this model is intended")
+                if total is not None:
+                    check_space(dest.parent, total - have + total)  # the rest of the download, then the unpacked copy
                 log.info("model download", extra=fields(url=safe_url(url), resume_from=have, total=total, attempt=attempt))
                 done, next_report = have, have + 10 * 1024 * 1024
                 with dest.open(mode) as f:

@@ -276,3 +276,15 @@ def test_disabled_ota_refuses(env, server):
     with pytest.raises(OtaError, match="ota.enabled = false"):
         env["updater"].handle(publish(env, server, "v15", {"answer.txt": "x"}))
     assert server.requests == []
+
+
+def test_not_enough_disk_space_is_refused_before_downloading_the_body(env, server, monkeypatch):
+    import collections
+
+    import agent.daemon.ota as ota
+
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(ota.shutil, "disk_usage", lambda p: usage(10**9, 10**9 - 50 * 2**20, 50 * 2**20))  # a nearly full card
+    with pytest.raises(OtaError, match="not enough disk space.*50 MB free"):
+        env["updater"].update(publish(env, server, "v16", {"answer.txt": "x"}))
+    assert env["holder"]().chat([]) == "old answer"
