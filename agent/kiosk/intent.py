@@ -15,10 +15,10 @@ from agent.kiosk.text import fold
 LOCATION, PRICE, STOCK, AVAILABILITY, DIETARY = "location", "price", "stock", "availability", "dietary"
 
 _INJECTION = re.compile(r"""
-  \b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|instructions|rules|prompt|above|previous|guidelines|directions)\b
+  \b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|instructions|rules|prompt|above|previous|prior|guidance|guidelines|directions|context|everything)\b
 | \b(system|hidden|initial|original)\s+(prompt|message|instruction|instructions)\b
-| \byou\s+are\s+now\b | \bact\s+as\b | \bpretend\s+(to\s+be|you)\b | \bjailbreak | \bdeveloper\s+mode\b | \bdan\s+mode\b
-| \b(reveal|print|show|tell|repeat|leak|dump)\b.{0,30}\b(prompt|instructions|config|configuration|password|passwords|secret|secrets|api\s*key|token|credentials)\b
+| \byou\s+are\s+now\b | \byou\s+are\s+dan\b | \bact\s+as\b | \bpretend\s+(to\s+be|you)\b | \bjailbreak | \bdeveloper\s+mode\b | \bdan\s+mode\b
+| \b(reveal|print|show|tell|repeat|leak|dump|output|display)\b.{0,30}\b(prompt|instructions|config|configuration|password|passwords|secret|secrets|api\s*key|token|credentials)\b
 | \b(password|passcode|api\s*key|private\s+key|secret\s+key|credentials|ssh|root\s+access|admin\s+(mode|access|panel))\b
 | \b(open|unlock|dispense|vend)\b.{0,30}\b(door|machine|slot|lock|drawer|everything|for\s+free|free\s+item|free\s+items)\b
 | \b(set|change|update|make)\b.{0,30}\b(price|prices|stock)\b.{0,20}\b(to|=)\b

@@ -25,9 +25,12 @@ from agent.kiosk.text import SOFT_WORDS, STOPWORDS, content_words, stem, words
 def default_synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     text = resources.files("agent.kiosk.data").joinpath("synonyms.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-    out = [(tuple(words(r["phrase"])), tuple(" ".join(words(m)) for m in r["means"].split(";") if words(m)))
-           for r in rows if r.get("phrase") and r.get("means")]
-    return tuple(sorted(out, key=lambda pm: -len(pm[0])))
+    merged: dict[tuple[str, ...], list[str]] = {}
+    for r in rows:
+        if r.get("phrase") and r.get("means"):
+            means = merged.setdefault(tuple(words(r["phrase"])), [])
+            means += [m for m in (" ".join(words(x)) for x in r["means"].split(";")) if m and m not in means]
+    return tuple(sorted(((p, tuple(m)) for p, m in merged.items()), key=lambda pm: -len(pm[0])))
 
 
 _STOP_LIST = sorted(w for w in STOPWORDS if len(w) >= 4)

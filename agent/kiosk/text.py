@@ -56,7 +56,10 @@ def stem(word: str) -> str:
     if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
-        return word[:-1]
+        word = word[:-1]
+        if word.endswith("y") and len(word) > 3 and word[-2] not in "aeiou":  # "nappys" meets "nappies"
+            return word[:-1] + "i"
+        return word
     return word
 
 
