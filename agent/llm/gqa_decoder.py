@@ -75,7 +75,9 @@ class GQADecoder:
         self._num_logits = np.ones(1, dtype=np.int64)
         self.binding = self.sess.io_binding()
         # logits first, so it is output 0; decode steps reuse one preallocated [1, 1, vocab] buffer
-        self._logits1 = ort.OrtValue.ortvalue_from_shape_and_type([1, 1, int(meta["vocab_size"])], np.float32, "cpu", 0)
+        # (a numpy array shared with the OrtValue: reading it needs no get_outputs(), which wraps all 61 outputs)
+        self._logits1_np = np.zeros((1, 1, int(meta["vocab_size"])), dtype=np.float32)
+        self._logits1 = ort.OrtValue.ortvalue_from_numpy(self._logits1_np)
         self.binding.bind_ortvalue_output("logits", self._logits1)
         for name, buf in zip(self.names, self.cache, strict=True):
             self.binding.bind_ortvalue_input(name, buf)
@@ -108,6 +110,8 @@ class GQADecoder:
             b.bind_output("logits")
         self.sess.run_with_iobinding(b)
         self.length = total
+        if self._num_logits[0] == 1:
+            return self._logits1_np[0, -1].copy()
         logits = b.get_outputs()[0].numpy()[0]
         # copy: the decode buffer is overwritten by the next step
         return logits.copy() if all_logits else logits[-1].copy()

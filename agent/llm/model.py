@@ -18,7 +18,7 @@ from agent.clock import Clock, SystemClock
 from agent.llm.chat_template import make_template
 from agent.llm.generation import GenerationConfig
 from agent.llm.manifest import read_manifest, verify_files
-from agent.llm.memory import trim, tune_malloc
+from agent.llm.memory import release_file_pages, trim, tune_malloc
 from agent.llm.onnx_decoder import make_decoder, physical_cores
 from agent.llm.prompt import build_prompt
 from agent.llm.sampling import Sampler
@@ -59,6 +59,8 @@ class LanguageModel:
         self.template = make_template(ct.get("style", "chatml"), self.tokenizer, ct.get("default_system"))
         self.stop_ids = self.template.stop_ids()
         self.decoder = make_decoder(self.directory / meta["file"], meta, self.threads, self.max_context, low_memory)
+        if low_memory:
+            release_file_pages(str((self.directory / meta["file"]).resolve()) + ".data")
         trim()
         self._lock = threading.Lock()
         self.last_stats = GenerationStats()
