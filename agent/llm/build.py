@@ -91,18 +91,22 @@ def _install(cached: Path, out: Path) -> None:
     """Hard-link (or copy) the cached files into ``out`` and verify them there."""
     manifest = read_manifest(cached)
     out.mkdir(parents=True, exist_ok=True)
+    # Each file is linked under a temporary name and renamed over the old one, manifest last: a
+    # daemon loading meanwhile never finds a file missing, and a load that races the install
+    # fails its checksum check (a clear error, retry) instead of running mixed files.
+    for name in [*manifest["files"], "manifest.json"]:
+        tmp = out / f".{name}.installing"
+        if tmp.exists():
+            tmp.unlink()
+        try:
+            os.link(cached / name, tmp)
+        except OSError:
+            shutil.copy2(cached / name, tmp)
+        os.replace(tmp, out / name)
+    verify_files(out, read_manifest(out))
     for old in out.iterdir():
         if old.is_file() and old.name not in manifest["files"] and old.name != "manifest.json":
             old.unlink()
-    for name in [*manifest["files"], "manifest.json"]:
-        dst = out / name
-        if dst.exists():
-            dst.unlink()
-        try:
-            os.link(cached / name, dst)
-        except OSError:
-            shutil.copy2(cached / name, dst)
-    verify_files(out, read_manifest(out))
 
 
 # -- the stages -------------------------------------------------------------------------------
