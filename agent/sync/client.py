@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 5.0
 # An idle connection wakes this often for timers; new messages and replies wake it at once (see wake()).
 IDLE_TICK_S = 0.5
+# Retained state follows stock changes, but at most this often.
+STATE_MIN_INTERVAL_S = 5.0
 # A drop this soon after a publish may have been caused by it (a broker that disconnects instead of refusing).
 QUICK_DROP_S = 1.0
 # After a quick drop, send one message at a time for this many acks so a poison message can be pinned down exactly.
@@ -88,6 +90,7 @@ class SyncClient:
         self._replies: deque[tuple[str, bytes, Properties | None]] = deque()
         self._extra: deque[tuple[str, bytes, bool]] = deque()  # (topic, payload, retain) sent once connected
         self._state_due = True
+        self._state_dirty = False
         self._connected = False
         self._connack: Any = None
         self._receive_max = 65535
@@ -144,8 +147,13 @@ class SyncClient:
         self._extra.append((topic, payload, retain))
 
     def request_state(self) -> None:
+        """Republish the retained state now (after a command changed something)."""
         self._state_due = True
         self.wake()
+
+    def state_changed(self) -> None:
+        """Stock or alerts changed: republish the retained state soon (rate-limited)."""
+        self._state_dirty = True
 
     def health(self) -> dict[str, Any]:
         return {"connected": self._connected, "broker": f"{self.settings.host}:{self.settings.port}", "sent": self.sent,
@@ -390,14 +398,15 @@ class SyncClient:
 
     def _periodic(self, c: mqtt.Client) -> None:
         now = self.clock.monotonic()
-        if self._state_due or now - self._last_state >= self.settings.state_interval_s:
-            self._state_due = False
+        if self._state_due or now - self._last_state >= self.settings.state_interval_s or (
+                self._state_dirty and now - self._last_state >= STATE_MIN_INTERVAL_S):
+            self._state_due = self._state_dirty = False
             self._last_state = now
             self._publish_state(c)
         if self._backlog is not None:
             start, depth0, acked0 = self._backlog
             done = self.acked - acked0
-            if not self._inflight and not self._more:
+            if done >= depth0 or (not self._inflight and not self._more and self.outbox.stats()["depth"] == 0):
                 log.info("backlog flushed", extra=fields(messages=done, seconds=round(now - start, 2)))
                 self._backlog = None
             elif now - self._last_progress >= PROGRESS_EVERY_S:

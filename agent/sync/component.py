@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 # ctx.shared entries (callables returning JSON-able data) copied into the retained state.
 STATE_KEYS = ("stock", "alerts", "catalog", "firmware", "health")
+# Events after which the retained state (stock, open alerts) is republished (rate-limited by the client).
+STATE_KINDS = frozenset({EventKind.STOCK, EventKind.SALE, EventKind.REFILL, EventKind.VEND, EventKind.RESTOCK_ALERT,
+                         EventKind.ALERT_RESOLVED, EventKind.SENSOR_FAULT, EventKind.SENSOR_RECOVERED})
 
 
 class SyncComponent:
@@ -75,6 +78,8 @@ class SyncComponent:
             log.error("event not queued", extra=fields(kind=event.kind, source=event.source, error=str(e)))
         except (OutboxClosed, OSError, TimeoutError) as e:
             log.error("event not stored: outbox unavailable", extra=fields(kind=event.kind, source=event.source, error=str(e)))
+        if event.kind in STATE_KINDS:
+            self.client.state_changed()
 
     # ---- state and built-in commands -------------------------------------------
     def state(self) -> dict[str, Any]:

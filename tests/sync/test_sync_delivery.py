@@ -70,3 +70,19 @@ def test_a_trickle_after_the_outbox_emptied_is_still_delivered(mosquitto, collec
         _emit(ctx, 1, start=i)
         assert col.wait_for(lambda c, n=i + 1: len(c.seqs()) == n and r.comp.outbox.stats()["depth"] == 0, 10), i
     assert sorted(col.seqs()) == list(range(6))
+
+
+def test_retained_state_follows_stock_changes(mosquitto, collector_factory, sync_ctx, start_sync, monkeypatch):
+    import agent.sync.client as client_mod
+
+    monkeypatch.setattr(client_mod, "STATE_MIN_INTERVAL_S", 0.5)
+    stock = {"A1": 5}
+    ctx = sync_ctx(mosquitto.port)
+    ctx.shared["stock"] = lambda: dict(stock)
+    col = collector_factory(mosquitto.port, topic="edge/v1/dev-1/state")
+    r = start_sync(ctx)
+    assert col.wait_for(lambda c: c.payloads() and c.payloads()[-1]["stock"] == {"A1": 5})
+    stock["A1"] = 4
+    ctx.bus.publish(Event(kind=EventKind.SALE, ts=ctx.clock.time(), source="sensors", data={"slot": "A1", "units": 1}))
+    assert col.wait_for(lambda c: c.payloads()[-1]["stock"] == {"A1": 4}, 10)
+    assert r.comp.client.health()["connected"]
