@@ -53,6 +53,32 @@ def timed_flash(kib: int, baud: int, erase_ms: float, seed: int) -> dict:
     return {"bytes": n, "seconds": elapsed, "wire_s": wire, "ratio": elapsed / wire, "protocol_wire_s": proto_bytes * 11 / baud, "erase_s": erase}
 
 
+def link_figures(baud: int, n: int = 50) -> dict:
+    from firmware_bridge.framing import Frame, encode_frame
+    from firmware_bridge.link import ControllerLink
+    from firmware_bridge.protocol import GET_SLOTS
+
+    dev = EmulatedDevice(baud=baud, pace=True).start()
+    try:
+        time.sleep(0.1)
+        port = open_serial(dev.path, baud, timeout=0.2)
+        link = ControllerLink(port, timeout_s=0.5)
+        link.slots()
+        t0 = time.monotonic()
+        for _ in range(n):
+            link.slots()
+        rtt = (time.monotonic() - t0) / n
+        reply = encode_frame(Frame(1, GET_SLOTS | 0x80, bytes(1 + 3 * len(dev.app.slots))))
+        wire = (len(encode_frame(Frame(1, GET_SLOTS))) + len(reply)) * 10 / baud
+        t0 = time.monotonic()
+        text = link.audit()
+        audit_s = time.monotonic() - t0
+        port.close()
+    finally:
+        dev.stop()
+    return {"rtt_ms": rtt * 1000, "wire_ms": wire * 1000, "audit_bytes": len(text), "audit_ms": audit_s * 1000}
+
+
 def fault_runs(runs: int, kib: int, baud: int, seed: int) -> dict:
     rng = random.Random(seed)
     pins = MockFactory()
@@ -107,6 +133,9 @@ def main(args) -> int:
           f"ratio {t['ratio']:.3f} (target <= 1.2)")
     print(f"  of which: AN3155 protocol bytes need {t['protocol_wire_s']:.2f} s ({t['protocol_wire_s'] / t['wire_s']:.3f}x), "
           f"emulated erase {t['erase_s']:.2f} s")
+    lf = link_figures(args.baud)
+    print(f"bench link: GET_SLOTS round trip {lf['rtt_ms']:.2f} ms (frames need {lf['wire_ms']:.2f} ms on the wire at {args.baud} 8N1); "
+          f"EVA-DTS audit of {lf['audit_bytes']} B read in {lf['audit_ms']:.1f} ms")
     if args.fault_runs:
         print(f"bench flash faults: {args.fault_runs} runs of {args.fault_kib} KiB at "
               f"{args.fault_baud or 'unpaced'} baud with random drops, NACKs, bit flips, bad writes and power loss", flush=True)

@@ -86,10 +86,15 @@ class ControllerLink:
             if left <= 0:
                 self.stats["timeouts"] += 1
                 return None, problem
-            self.port.timeout = min(left, 0.05)
-            data = self.port.read(256)
+            t = min(left, 0.05)
+            if self.port.timeout != t:
+                self.port.timeout = t
+            data = self.port.read(1)  # returns as soon as a byte is there; read(256) would wait out the timeout
             if not data:
                 continue
+            waiting = getattr(self.port, "in_waiting", 0)
+            if waiting:
+                data += self.port.read(waiting)
             for item in self._reader.feed(data):
                 if isinstance(item, FrameError):
                     self.stats["bad_frames"] += 1

@@ -105,6 +105,10 @@ class LossyPort:
     def reset_input_buffer(self):
         self.p.reset_input_buffer()
 
+    @property
+    def in_waiting(self):
+        return self.p.in_waiting
+
     def read(self, n=1):
         data = self.p.read(n)
         if data and not self.done:
@@ -114,6 +118,8 @@ class LossyPort:
                     pass
                 return b""
             if self.mode == "corrupt":
+                self.p.timeout = 0.05
+                data += self.p.read(5)  # the whole short reply
                 return data[:2] + bytes([data[2] ^ 0x40]) + data[3:]
             if self.mode == "stale":
                 return encode_frame(Frame(0xEE, 0xA0, b"\x01\x00\x63")) + data
