@@ -122,7 +122,10 @@ class KioskComponent:
 
     # -- events ------------------------------------------------------------------
     def _on_stock(self, ev: Event) -> None:
-        sku, units = ev.data.get("sku"), ev.data.get("units")
+        # sku_units is the SKU's total over all the slots that hold it (sensors send it);
+        # a source that knows one slot per SKU (the controller link) sends only units.
+        sku = ev.data.get("sku")
+        units = ev.data.get("sku_units", ev.data.get("units"))
         if not isinstance(sku, str) or isinstance(units, bool) or not isinstance(units, int | float):
             return
         self.kiosk.catalog.set_live_stock(sku, int(units))

@@ -95,6 +95,9 @@ def test_live_stock_event_overrides_file_stock(tmp_path: Path):
         ctx.bus.publish(Event(EventKind.STOCK, 0.0, "sensors", {"sku": "OAT", "units": 0}))  # unmapped sku: ignored
         ctx.bus.publish(Event(EventKind.STOCK, 0.0, "sensors", {"sku": "MLK-OAT-1L", "units": 0}))
         assert "out of stock" in comp.kiosk.ask("where is the oat milk").answer
+        # A SKU in two slots: the sensors' per-SKU total wins over one slot's units.
+        ctx.bus.publish(Event(EventKind.STOCK, 0.0, "sensors", {"sku": "AVO-2", "slot": "A1", "units": 1, "sku_units": 7}))
+        assert comp.kiosk.ask("are avocados in stock").answer == "Avocados x2 is in stock (7 left)."
     finally:
         stop.set()
         t.join(5)
