@@ -51,16 +51,43 @@ class Command:
 
 
 class NonceStore:
-    """Nonces seen within the window, in SQLite so a restart does not reopen replays."""
+    """Nonces seen within the window, in SQLite so a restart does not reopen replays.
 
-    def __init__(self, path: str | Path, keep_s: float) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, ts REAL NOT NULL)")
+    When the store is new (first boot, deleted, or corrupt and moved aside) it
+    cannot know which nonces were used before, so it records a floor: commands
+    signed before that moment are refused. A replay of an old command is then
+    impossible even though its nonce was forgotten.
+    """
+
+    def __init__(self, path: str | Path, keep_s: float, now: float) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self.keep_s = keep_s
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as e:
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(now)}")
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(self.path) + suffix)
+                if src.exists():
+                    src.rename(Path(str(aside) + suffix))
+            log.error("command nonce store unreadable; moved aside, older commands are refused", extra=fields(error=str(e), moved_to=str(aside)))
+            self._db = self._open()
+        row = self._db.execute("SELECT value FROM meta WHERE key='floor_ts'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('floor_ts', ?)", (repr(now),))
+            self.floor_ts = now
+        else:
+            self.floor_ts = float(row[0])
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, ts REAL NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        return db
 
     def add(self, nonce: str, now: float) -> bool:
         """Record ``nonce``; False when it was already used."""
@@ -125,6 +152,9 @@ class CommandVerifier:
         if abs(now - float(ts)) > self.window_s:
             raise Rejected("expired", f"command timestamp is {now - float(ts):.0f}s away from the device clock (window {self.window_s:.0f}s); "
                            "re-sign it now, and check the device clock (NTP)")
+        if float(ts) < self.nonces.floor_ts:
+            raise Rejected("expired", "command was signed before this device's replay protection started "
+                           f"(nonce store created at {self.nonces.floor_ts:.0f}); re-sign it now")
         if not self.nonces.add(nonce, now):
             raise Rejected("replayed", "command nonce was already used; a replayed command is never executed twice")
         return Command(id=cid, name=name, args=args, ts=float(ts), nonce=nonce)

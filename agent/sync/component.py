@@ -49,7 +49,7 @@ class SyncComponent:
             except (SignatureError, OSError, ValueError) as e:
                 log.error("command verification key unusable; every command will be rejected",
                           extra=fields(path=str(cfg.commands.verify_key), error=str(e), fix="provision an ed25519 public key (PEM)"))
-        self.nonces = NonceStore(ctx.data_dir / "command_nonces.sqlite", keep_s=2 * cfg.commands.window_s)
+        self.nonces = NonceStore(ctx.data_dir / "command_nonces.sqlite", keep_s=2 * cfg.commands.window_s, now=ctx.clock.time())
         self.verifier = CommandVerifier(self.device_id, key, ctx.clock, self.nonces, cfg.commands.window_s, cfg.commands.max_bytes)
         self.client = SyncClient(cfg.mqtt, self.device_id, self.outbox, ctx.clock, topics=self.topics, on_command=self._on_command,
                                  state=self.state, reply_prefix=cfg.commands.reply_prefix, max_tries=cfg.outbox.max_tries,

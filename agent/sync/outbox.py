@@ -19,6 +19,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -112,8 +113,7 @@ class Outbox:
         self.clock = clock
         self.settings = settings or OutboxSettings()
         self.evicted_topic = evicted_topic
-        self._db = self._connect()
-        self._db.executescript(_SCHEMA)
+        self._db = self._open()
         self._reader = self._connect()
         self._read_lock = threading.Lock()
         self._cond = threading.Condition()
@@ -141,6 +141,32 @@ class Outbox:
         self._writer.start()
         log.info("outbox opened", extra=fields(path=str(self.path), depth=self._count, dead=self._dead, next_seq=self._next_seq,
                                                  synchronous=self.settings.synchronous))
+
+    def _open(self) -> sqlite3.Connection:
+        """Open (or create) the database; a corrupt file is renamed aside, kept for inspection, and a new one started.
+
+        An SD card that lost a sector must not keep the device from queueing new events.
+        """
+        try:
+            db = self._connect()
+            db.executescript(_SCHEMA)
+            db.execute("SELECT count(*) FROM outbox").fetchone()
+            return db
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
+                raise
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self.clock.time())}")
+            with contextlib.suppress(NameError):
+                db.close()
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(self.path) + suffix)
+                if src.exists():
+                    src.rename(Path(str(aside) + suffix))
+            log.error("outbox database unreadable; moved aside and started a new one", extra=fields(
+                error=str(e), moved_to=str(aside), fix="inspect or delete the moved file; its messages were not sent"))
+            db = self._connect()
+            db.executescript(_SCHEMA)
+            return db
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)

@@ -223,7 +223,7 @@ def test_time_window_follows_the_injected_clock(tmp_path):
 
     clock = ManualClock()
     k, pub = generate_keypair()
-    v = CommandVerifier("dev-1", pub, clock, NonceStore(tmp_path / "n.sqlite", 600), window_s=300)
+    v = CommandVerifier("dev-1", pub, clock, NonceStore(tmp_path / "n.sqlite", 600, now=clock.time() - 1000), window_s=300)
     now = clock.time()
     assert v.check(sign_command(k, "dev-1", "ping", ts=now - 299)).name == "ping"
     with pytest.raises(Rejected) as e:
@@ -239,3 +239,30 @@ def test_time_window_follows_the_injected_clock(tmp_path):
     with pytest.raises(Rejected) as e:
         v.check(payload)
     assert e.value.code == "expired"
+
+
+def test_a_lost_nonce_store_cannot_reopen_replays(tmp_path):
+    from agent.clock import ManualClock
+    from agent.sync.commands import CommandVerifier, NonceStore, Rejected
+
+    clock = ManualClock()
+    k, pub = generate_keypair()
+    path = tmp_path / "n.sqlite"
+    store = NonceStore(path, 600, now=clock.time() - 1000)
+    old = sign_command(k, "dev-1", "ping", ts=clock.time())
+    assert CommandVerifier("dev-1", pub, clock, store, window_s=300).check(old).name == "ping"
+    store.close()
+    # The SD card mangled the file: it is moved aside, and the forgotten nonce must not let `old` run again.
+    path.write_bytes(b"garbage" * 1000)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / ("n.sqlite" + suffix)).unlink(missing_ok=True)
+    clock.advance(5)
+    store2 = NonceStore(path, 600, now=clock.time())
+    assert list(tmp_path.glob("n.sqlite.corrupt-*"))
+    v2 = CommandVerifier("dev-1", pub, clock, store2, window_s=300)
+    with pytest.raises(Rejected) as e:
+        v2.check(old)
+    assert e.value.code == "expired" and "replay protection started" in str(e.value)
+    clock.advance(1)
+    assert v2.check(sign_command(k, "dev-1", "ping", ts=clock.time())).name == "ping"
+    store2.close()

@@ -136,3 +136,15 @@ def test_cursor_survives_an_emptied_table(tmp_path):
         box.flush()
         assert box.stats()["depth"] == 0
     box.close()
+
+
+def test_a_corrupt_outbox_file_is_moved_aside_and_a_new_one_works(tmp_path, caplog):
+    path = tmp_path / "o.sqlite"
+    path.write_bytes(b"this is not an sqlite database, an SD card sector went bad" * 100)
+    box = _box(tmp_path)
+    box.put("t", "restock_alert", "s", {"slot": "A1"}, 1.0, ALERT)
+    assert [r.kind for r in _all(box)] == ["restock_alert"]
+    (aside,) = tmp_path.glob("o.sqlite.corrupt-*")
+    assert aside.read_bytes().startswith(b"this is not an sqlite database")
+    assert any(rec.getMessage().startswith("outbox database unreadable") for rec in caplog.records)
+    box.close()
