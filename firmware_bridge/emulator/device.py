@@ -132,9 +132,11 @@ class EmulatedDevice:
             try:
                 if go_app:
                     self.port.bits_per_byte = 10
+                    self.port.idle_poll_s = 0.02  # a demo emulator should not spin a Pi's CPU
                     self._serve_app()
                 else:
                     self.port.bits_per_byte = 11  # 8E1
+                    self.port.idle_poll_s = 0.002
                     self.rom.serve(self.port, self._check)
                     self._boot0_soft = False  # GO: run the application, whatever BOOT0 says
                     self._go = True
@@ -161,7 +163,7 @@ class EmulatedDevice:
         self.app.boot()
         reader = FrameReader()
         while True:
-            data = self.port.read(1, self._check, timeout=0.01)
+            data = self.port.read(1, self._check, timeout=0.05)
             if not data:
                 continue
             for item in reader.feed(data):

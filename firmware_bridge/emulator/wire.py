@@ -39,6 +39,7 @@ class PacedPty:
         self._tx_free = 0.0
         self._rx_last = 0.0
         self.rx_filter: Callable[[bytes], bytes] | None = None
+        self.idle_poll_s = 0.002  # how often a waiting read re-checks reset/stop; raised while idle in the application
 
     @property
     def byte_time(self) -> float:
@@ -94,7 +95,7 @@ class PacedPty:
             if not self._segments:
                 if deadline is not None and time.monotonic() >= deadline:
                     break
-                self._pull(0.002)
+                self._pull(self.idle_poll_s)
                 continue
             seg = self._segments[0]
             start, data, off = seg
