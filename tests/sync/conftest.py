@@ -43,7 +43,8 @@ def broker_factory(tmp_path):
 class Collector:
     """A cloud-side subscriber with a persistent session that records every message (it reconnects by itself)."""
 
-    def __init__(self, port: int, topic: str = "edge/v1/#", host: str = "127.0.0.1", protocol: int = mqtt.MQTTv5, **tls) -> None:
+    def __init__(self, port: int, topic: str = "edge/v1/#", host: str = "127.0.0.1", protocol: int = mqtt.MQTTv5,
+                 auth: tuple[str, str] | None = None, **tls) -> None:
         self.messages: list[tuple[str, bytes, bool, object]] = []
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
@@ -52,7 +53,11 @@ class Collector:
         self.c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"collector-{uuid.uuid4().hex[:8]}", protocol=protocol, **kw)
         if tls:
             self.c.tls_set(**tls)
+        if auth:
+            self.c.username_pw_set(*auth)
+        self.subscribed = threading.Event()
         self.c.on_connect = lambda c, u, f, rc, p: c.subscribe(topic, qos=1)
+        self.c.on_subscribe = lambda *a: self.subscribed.set()
         self.c.on_message = self._on_message
         self.c.reconnect_delay_set(0.1, 0.5)
         if protocol == mqtt.MQTTv5:
@@ -105,6 +110,7 @@ def collector_factory():
     def make(port: int, **kw) -> Collector:
         c = Collector(port, **kw)
         made.append(c)
+        assert c.subscribed.wait(10), "collector could not subscribe"
         return c
 
     yield make

@@ -65,10 +65,8 @@ def _emit(ctx, n):
 def test_mutual_tls_with_password_delivers(pki, broker_factory, collector_factory, sync_ctx, start_sync, tmp_path, caplog):
     b = broker_factory(tls=(pki["ca"], pki["srv"], pki["srv_key"]), require_client_cert=True,
                        passwords={"dev-1": "s3cret-pw", "cloud": "cloud-pw"}).start()
-    col = collector_factory(b.port, ca_certs=str(pki["ca"]), certfile=str(pki["cli"]), keyfile=str(pki["cli_key"]),
-                            cert_reqs=ssl.CERT_REQUIRED)
-    col.c.username_pw_set("cloud", "cloud-pw")
-    col.c.reconnect()
+    col = collector_factory(b.port, auth=("cloud", "cloud-pw"), ca_certs=str(pki["ca"]), certfile=str(pki["cli"]),
+                            keyfile=str(pki["cli_key"]), cert_reqs=ssl.CERT_REQUIRED)
     pw = tmp_path / "pw"
     pw.write_text("s3cret-pw\n")
     ctx = sync_ctx(b.port, mqtt_extra={"tls": True, "ca_file": str(pki["ca"]), "cert_file": str(pki["cli"]), "key_file": str(pki["cli_key"]),
