@@ -9,6 +9,7 @@ from pathlib import Path
 from agent.clock import SystemClock
 from agent.config import ConfigError, load_config
 from firmware_bridge.an3155 import BootloaderError
+from firmware_bridge.dex import DexError
 from firmware_bridge.image import ImageError, load_manifest, make_manifest, verify_image
 
 
@@ -75,7 +76,7 @@ def _guard(fn):
     def wrapped(args) -> int:
         try:
             return fn(args)
-        except (ConfigError, ImageError) as e:
+        except (ConfigError, ImageError, DexError) as e:
             return _fail(str(e))
         except BootloaderError as e:
             return _fail(f"bootloader: {e}", 3)
@@ -192,13 +193,13 @@ def sign(args) -> int:
 
 @_guard
 def audit(args) -> int:
-    from firmware_bridge.dex import DexError, parse_dex, sales_between
+    from firmware_bridge.dex import parse_dex, sales_between
 
     def load(p: str):
         try:
             return parse_dex(Path(p).read_text(encoding="latin-1"))
         except DexError as e:
-            raise ImageError(f"{p}: {e}") from None
+            raise DexError(e.line, e.record, e.field, f"{e} (in {p})".split(": ", 1)[1]) from None
 
     cur = load(args.file)
     out = cur.to_dict()
