@@ -127,3 +127,29 @@ def test_emulated_controller_flashed_remotely_through_the_link(tmp_path):
     finally:
         stop.set()
         t.join(5)
+
+
+def test_image_fetched_from_an_allowed_local_host(setup, tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    comp, ctx, events, dev, clock = setup
+    clock.advance(2.5 * 3600)
+    data = os.urandom(5000)
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "fw.bin").write_bytes(data)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    handler.log_message = lambda *a: None
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/fw.bin"
+        manifest = make_manifest(data, KEY, version="2.1.0")
+        assert ctx.commands.dispatch("fw_flash", {"url": url, "manifest": manifest})["accepted"]
+        assert wait_done(comp)["ok"]
+        assert bytes(dev.rom.flash[:5000]) == data
+        with pytest.raises(CommandError, match="could not fetch"):
+            ctx.commands.dispatch("fw_flash", {"url": url.replace("fw.bin", "missing.bin"), "manifest": manifest})
+    finally:
+        srv.shutdown()
