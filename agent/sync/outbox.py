@@ -72,6 +72,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+DEAD_LETTER_KIND = "outbox_dead_letter"
+
+
 class OutboxError(ValueError):
     """A message cannot be queued (too large, not JSON); the caller's bug, not a full disk."""
 
@@ -335,7 +338,7 @@ class Outbox:
         acks = [item for op, item in ops if op == "ack"]
         deads = [item for op, item in ops if op == "dead"]
         done = sum(1 for op, _ in ops if op in ("put", "barrier"))
-        next_seq = self._next_seq
+        next_seq = first_seq = self._next_seq
         rows = []
         added_bytes = 0
         for p in puts:
@@ -353,11 +356,15 @@ class Outbox:
                     db.execute(f"DELETE FROM outbox WHERE seq IN ({q})", chunk)
                     removed += r[0]
                     removed_bytes += r[1]
+            dead_reports: list[dict[str, Any]] = []
             for seq, tries, reason in deads:
                 cur = db.execute("INSERT INTO dead (seq, topic, priority, kind, payload, tries, reason, moved_ts) "
                                  "SELECT seq, topic, priority, kind, payload, ?, ?, ? FROM outbox WHERE seq=?",
                                  (tries, reason, self.clock.time(), seq))
                 if cur.rowcount:
+                    info = db.execute("SELECT topic, kind FROM outbox WHERE seq=?", (seq,)).fetchone()
+                    if info and info[1] != DEAD_LETTER_KIND:  # never report a report: no loop if the events topic is refused
+                        dead_reports.append({"seq": seq, "topic": info[0], "kind": info[1], "tries": tries, "reason": reason})
                     r = db.execute("SELECT length(payload) FROM outbox WHERE seq=?", (seq,)).fetchone()
                     db.execute("DELETE FROM outbox WHERE seq=?", (seq,))
                     removed += 1
@@ -372,11 +379,17 @@ class Outbox:
                 if evicted and self.evicted_topic:
                     data = {"evicted": evicted, "first_seq": seq_range[0], "last_seq": seq_range[1],
                             "reason": "outbox full (outbox.max_messages / max_bytes)"}
-                    payload = ('{"data":' + _json(data) + ',"device_id":' + _json(self.device_id) + ',"kind":"outbox_evicted","msg_id":'
-                               + _json(uuid.uuid4().hex) + ',"seq":' + str(next_seq) + ',"source":"sync","ts":'
-                               + _json(self.clock.time()) + ',"v":1}').encode()
+                    payload = self._envelope("outbox_evicted", data, next_seq)
                     db.execute("INSERT INTO outbox (seq, topic, priority, kind, payload) VALUES (?,?,?,?,?)",
                                (next_seq, self.evicted_topic, ALERT, "outbox_evicted", payload))
+                    next_seq += 1
+                    count += 1
+                    nbytes += len(payload)
+            if self.evicted_topic:
+                for report in dead_reports:
+                    payload = self._envelope(DEAD_LETTER_KIND, report, next_seq)
+                    db.execute("INSERT INTO outbox (seq, topic, priority, kind, payload) VALUES (?,?,?,?,?)",
+                               (next_seq, self.evicted_topic, ALERT, DEAD_LETTER_KIND, payload))
                     next_seq += 1
                     count += 1
                     nbytes += len(payload)
@@ -398,7 +411,7 @@ class Outbox:
                 self._acked_pending.discard(seq)
             for k, v in evicted.items():
                 self.evicted[k] = self.evicted.get(k, 0) + v
-        if rows:
+        if next_seq != first_seq:
             for listener in list(self.listeners):
                 try:
                     listener()
@@ -409,6 +422,11 @@ class Outbox:
         for seq, tries, reason in deads:
             log.error("message moved aside after the broker refused it", extra=fields(seq=seq, tries=tries, reason=reason))
         return done
+
+    def _envelope(self, kind: str, data: dict[str, Any], seq: int) -> bytes:
+        """An envelope for the outbox's own reports (evictions, dead letters)."""
+        return ('{"data":' + _json(data) + ',"device_id":' + _json(self.device_id) + ',"kind":' + _json(kind) + ',"msg_id":'
+                + _json(uuid.uuid4().hex) + ',"seq":' + str(seq) + ',"source":"sync","ts":' + _json(self.clock.time()) + ',"v":1}').encode()
 
     def _evict(self, db: sqlite3.Connection, count: int, nbytes: int) -> tuple[int, int, dict[str, int], tuple[int, int]]:
         evicted: dict[str, int] = {}

@@ -107,7 +107,12 @@ def test_move_aside_keeps_the_message_in_dead_letters(tmp_path):
     box.flush()
     (dead,) = box.dead_letters()
     assert dead["seq"] == first.seq and dead["tries"] == 5 and "refused" in dead["reason"]
-    assert box.stats()["dead"] == 1 and box.stats()["depth"] == 1
+    assert box.stats()["dead"] == 1
+    # The cloud is told (an alert on the events topic), without the refused payload itself.
+    assert [r.kind for r in _all(box)] == ["sale", "outbox_dead_letter"]
+    report = json.loads(_all(box)[1].payload)
+    assert report["data"] == {"seq": first.seq, "topic": "t", "kind": "sale", "tries": 5, "reason": "broker refused it 5 times"}
+    assert report["seq"] == 2
     box.close()
 
 
