@@ -60,6 +60,21 @@ def _ingest(host: str, port: int, topic: str, conn, ready) -> None:
     conn.send(lags)
 
 
+def _clear_retained(host: str, port: int, topics: list[str]) -> None:
+    """Simulated devices leave retained status/state behind; remove them so the broker holds no fake fleet."""
+    c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"load-cleanup-{os.getpid()}")
+    try:
+        c.connect(host, port, 30)
+    except OSError:
+        return
+    c.loop_start()
+    infos = [c.publish(t, b"", qos=1, retain=True) for t in topics]
+    for info in infos:
+        info.wait_for_publish(5)
+    c.loop_stop()
+    c.disconnect()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--devices", type=int, default=20)
@@ -147,6 +162,7 @@ def main() -> int:
     for t in threads:
         t.join(5)
     depth = sum(b.stats()["depth"] for _, b in boxes)
+    _clear_retained(a.host, a.port, [f"{a.prefix}/{dev}/{ch}" for dev, _ in boxes for ch in ("status", "state")])
     for _, b in boxes:
         b.close()
     shutil.rmtree(tmp, ignore_errors=True)
