@@ -72,13 +72,28 @@ class LogfmtFormatter(logging.Formatter):
         return line
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (it can be swapped, e.g. by test capture)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def setup_logging(level: str | int = "INFO", stream=None) -> None:
     """Configure the root logger once; safe to call again (replaces the handler)."""
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_edge_agent", False):
             root.removeHandler(h)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.setFormatter(LogfmtFormatter(journald=bool(os.environ.get("JOURNAL_STREAM"))))
     handler._edge_agent = True  # type: ignore[attr-defined]
     root.addHandler(handler)

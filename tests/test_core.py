@@ -114,3 +114,16 @@ def test_activity_waits_for_work_in_flight():
     release.set()
     assert a.wait_idle(5)
     t.join()
+
+
+def test_default_log_handler_follows_a_swapped_stderr(monkeypatch):
+    import sys
+
+    setup_logging("INFO")
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    logging.getLogger("t").info("one")
+    first.close()  # e.g. a finished test's capture
+    monkeypatch.setattr(sys, "stderr", second)
+    logging.getLogger("t").info("two")
+    assert 'msg=two' in second.getvalue()
