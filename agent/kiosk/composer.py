@@ -25,7 +25,15 @@ from agent.logs import fields
 
 log = logging.getLogger(__name__)
 
-SYSTEM = "Rewrite the answer as one friendly sentence. Keep every name, price and place."
+SYSTEM = "Rewrite the store's answer as one short friendly sentence. Copy every product name, price and place exactly."
+
+# Worked examples: a 135M model copies a pattern far more reliably than it follows a rule
+# (measured with `edge-agent eval kiosk --always-model`: see the commit message).
+EXAMPLES = [
+    ("Whole Milk 1L is in Fridge 1.", "You'll find Whole Milk 1L in Fridge 1."),
+    ("Apples cost $0.50 each and are in Aisle 2.", "Apples are $0.50 each, in Aisle 2."),
+    ("Sparkling Water 500ml is out of stock right now.", "Sorry, Sparkling Water 500ml is out of stock right now."),
+]
 _END = re.compile(r"([.!?])(\s+|$)")
 
 
@@ -63,7 +71,10 @@ def prompt(plan: Plan) -> list[dict[str, str]]:
 
     The shopper's text is not in the prompt at all: nothing typed can instruct the model.
     """
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": " ".join(plan.sentences)}]
+    msgs = [{"role": "system", "content": SYSTEM}]
+    for answer, rewrite in EXAMPLES:
+        msgs += [{"role": "user", "content": answer}, {"role": "assistant", "content": rewrite}]
+    return msgs + [{"role": "user", "content": " ".join(plan.sentences)}]
 
 
 def compose(plan: Plan, question: str, facts: Facts, model: Any, clock: Clock, deadline_s: float,
