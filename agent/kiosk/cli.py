@@ -47,23 +47,9 @@ def _finish(rc: int) -> int:
 
 
 def _model(no_model: bool):
-    if no_model:
-        return None
-    try:
-        from agent.llm import load_model  # type: ignore[attr-defined]
-        from agent.paths import model_dir
-    except ImportError:
-        print("note: agent.llm is not available; answering from templates", file=sys.stderr)
-        return None
-    d = model_dir()
-    if not (d / "manifest.json").exists():
-        print(f"note: no built model in {d} (run `edge-agent model build`); answering from templates", file=sys.stderr)
-        return None
-    try:
-        return load_model(d)
-    except Exception as e:
-        print(f"note: model could not be loaded ({e}); answering from templates", file=sys.stderr)
-        return None
+    from agent.llm.optional import load_model_or_none
+
+    return None if no_model else load_model_or_none("answering from templates")
 
 
 def _kiosk(catalog, model, config_path: str | None = None, args: argparse.Namespace | None = None):

@@ -40,21 +40,9 @@ def _err(msg: str) -> int:
 
 
 def _load_model(no_model: bool):
-    if no_model:
-        return None
-    from agent import paths
+    from agent.llm.optional import load_model_or_none
 
-    mdir = paths.model_dir()
-    if not (mdir / "manifest.json").exists():
-        print(f"note: no model at {mdir} (run `edge-agent model build`); alert text uses the template", file=sys.stderr)
-        return None
-    try:
-        from agent.llm import load_model
-
-        return load_model(mdir)
-    except Exception as e:
-        print(f"note: model not loaded ({e}); alert text uses the template", file=sys.stderr)
-        return None
+    return None if no_model else load_model_or_none("alert text uses the template")
 
 
 def check_expectations(sc, events) -> list[str]:
