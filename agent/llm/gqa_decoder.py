@@ -87,9 +87,26 @@ class GQADecoder:
             raise ModelError(f"{path}: the manifest names no embedding table for the fused graph.", str(path))
         self.embed = EmbeddingTable(Path(path).parent / emb)
         self.length = 0
+        self.tokens: list[int] = []  # what the first `length` cache positions hold
 
     def reset(self) -> None:
         self.length = 0  # GQA reads only the first seqlens_k + 1 positions; old contents are ignored
+        self.tokens = []
+
+    def prefill(self, ids: list[int]) -> np.ndarray:
+        """Last-position logits for ``ids``, reusing the cached positions of a shared prefix.
+
+        Kiosk and alert prompts start with the same system prompt and worked examples; their
+        keys and values are still in the buffer from the previous request, so only the tokens
+        after the common prefix are computed. At least one token is always run to get logits.
+        """
+        keep = 0
+        limit = min(len(ids) - 1, len(self.tokens))
+        while keep < limit and self.tokens[keep] == ids[keep]:
+            keep += 1
+        self.length = keep
+        self.tokens = self.tokens[:keep]
+        return self.forward(ids[keep:])
 
     def forward(self, ids: list[int], all_logits: bool = False) -> np.ndarray:
         n = len(ids)
@@ -110,6 +127,7 @@ class GQADecoder:
             b.bind_output("logits")
         self.sess.run_with_iobinding(b)
         self.length = total
+        self.tokens.extend(ids)
         if self._num_logits[0] == 1:
             return self._logits1_np[0, -1].copy()
         logits = b.get_outputs()[0].numpy()[0]

@@ -100,9 +100,13 @@ class LanguageModel:
         sampler = Sampler(cfg)
         stops = StopMatcher(cfg.stop)
         detok = IncrementalDecoder(self.tokenizer)
-        self.decoder.reset()
         t0 = time.perf_counter()
-        logits = self.decoder.forward(prompt.ids)
+        prefill = getattr(self.decoder, "prefill", None)
+        if prefill is not None:
+            logits = prefill(prompt.ids)
+        else:
+            self.decoder.reset()
+            logits = self.decoder.forward(prompt.ids)
         stats.prefill_s = time.perf_counter() - t0
         reason = "length"
         t_decode = time.perf_counter()
