@@ -60,11 +60,11 @@ class Answer:
 class ModelGate:
     """Stops calling a model that keeps missing its deadline, and tries it again now and then.
 
-    On a loaded 2-core machine the model may never produce a checked sentence
-    in time; calling it anyway costs every shopper the full first-sentence wait
-    for nothing. After ``misses`` answers in a row without a usable model
-    sentence the next ``skip`` questions go straight to the templates, then one
-    question probes the model again.
+    On a loaded 2-core machine the model may never produce a sentence in time;
+    calling it anyway costs every shopper the full first-sentence wait for
+    nothing. After ``misses`` answers in a row where the model said nothing
+    before the deadline, the next ``skip`` questions go straight to the
+    templates, then one question probes the model again.
     """
 
     def __init__(self, misses: int = 3, skip: int = 20) -> None:
@@ -174,7 +174,9 @@ class Kiosk:
                 sentences = ["Sorry, I can't answer that reliably right now. Please ask a member of staff."]
                 yield "sentence", sentences[0]
             if model is not None and comp is not None:
-                self._model_gate.record(comp.path != "template")
+                # A sentence the checker refused still shows a model that answers in time;
+                # only a model that says nothing before the deadline is paused.
+                self._model_gate.record(comp.path != "template" or bool(comp.rejected))
             t1 = self.clock.monotonic()
             ans = Answer(q, " ".join(sentences), sentences, p.sources, p.kind, comp.path if comp else "template",
                          (t1 - t0) * 1000, (comp.first_ms if comp and comp.first_ms is not None else (t1 - t0) * 1000),
