@@ -151,7 +151,7 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
 
         stages.start("rewriting into fused CPU ops (GroupQueryAttention, SkipSimplifiedLayerNorm) with 4/8-bit MatMulNBits")
         fused = work / "fused.onnx"
-        model_meta = write_fused_llama(fp32_dir / "model.onnx", fused, config, q, max_context)
+        model_meta = write_fused_llama(fp32_dir / "model.onnx", fused, config, q, max_context, source=gguf)
         model_meta["file"] = "model.onnx"
         counts = model_meta["matmuls_by_bits"]
         stages.done(f"fused {fused.stat().st_size / 1e6:.0f} MB: {counts['4']} MatMuls 4-bit, {counts['8']} 8-bit, lm_head/embedding {model_meta['lm_head_bits']}-bit")

@@ -80,8 +80,12 @@ class _Weights:
         raise ModelError(f"node {node_name!r} has no constant weight input.")
 
 
-def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str, Any], max_context: int) -> dict[str, Any]:
-    """Write the fused model to ``dst``; return the manifest's model metadata."""
+def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str, Any], max_context: int, source: Path | None = None) -> dict[str, Any]:
+    """Write the fused model to ``dst``; return the manifest's model metadata.
+
+    With ``source`` (the Q4_1 GGUF), the MatMuls matching ``[quantize] source_codes`` use the
+    GGUF's own 4-bit codes and scales (see ``exact_matmul``) instead of a re-rounding of them.
+    """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -127,6 +131,48 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
         counts[str(bits)] += 1
         return f"{name}.out"
 
+    codes = None
+    exact = [re.compile(p) for p in q.get("source_codes", [])]
+    if exact and source is not None:
+        from agent.llm.gguf_codes import GGUFCodes, dequant_q4_1, matmulnbits_from_q4_1
+
+        codes = GGUFCodes(source, heads, kv_heads)
+    blocksums: dict[str, str] = {}
+
+    def exact_matmul(name: str, x: str, layer: int, projs: list[str]) -> str:
+        """MatMulNBits on the source's Q4_1 codes plus the exact per-block offset correction.
+
+        See ``matmulnbits_from_q4_1``. The block sums of an input are computed once (a MatMul
+        with a 0/1 [K, K/32] matrix) and shared by the MatMuls that read it.
+        """
+        parts = [codes.q4_1(layer, p) for p in projs]
+        for p, (qc, dc, mc) in zip(projs, parts, strict=True):
+            ref = w.const_input(f"/model/layers.{layer}/{p}/MatMul").T
+            err = float(np.abs(dequant_q4_1(qc, dc, mc) - ref).max())
+            if err > 1e-5 * float(np.abs(ref).max()):
+                raise ModelError(f"layer {layer} {p}: the GGUF's Q4_1 codes do not reproduce the exported weight (max error {err:.3g}); take it out of [quantize] source_codes.")
+        packed, scales, offsets = matmulnbits_from_q4_1(*(np.concatenate([p[j] for p in parts]) for j in range(3)))
+        n, k = scales.shape[0], packed.shape[1] * 32
+        nb = k // 32
+        add_init(f"{name}.qweight", packed)
+        add_init(f"{name}.scales", scales.reshape(-1))
+        nodes.append(helper.make_node("MatMulNBits", [x, f"{name}.qweight", f"{name}.scales"], [f"{name}.main"], name=name, domain=MS,
+                                      K=k, N=n, bits=4, block_size=32, accuracy_level=level))
+        counts["4"] += 1
+        if x not in blocksums:
+            ones = f"blocksum.{k}"
+            if ones not in {i.name for i in inits}:
+                add_init(ones, np.kron(np.eye(nb, dtype=np.float32), np.ones((32, 1), dtype=np.float32)))  # [K, K/32]
+            nodes.append(helper.make_node("MatMul", [x, ones], [f"{x}.blocksum"], name=f"{x}.blocksum"))
+            blocksums[x] = f"{x}.blocksum"
+        add_init(f"{name}.offsets", offsets)
+        nodes.append(helper.make_node("MatMul", [blocksums[x], f"{name}.offsets"], [f"{name}.corr"], name=f"{name}.corr"))
+        nodes.append(helper.make_node("Add", [f"{name}.main", f"{name}.corr"], [f"{name}.out"], name=f"{name}.add"))
+        return f"{name}.out"
+
+    def use_exact(*node_names: str) -> bool:
+        return codes is not None and any(p.search(n) for p in exact for n in node_names)
+
     def bits_for(*node_names: str) -> int:
         return 8 if any(p.search(n) for p in eight for n in node_names) else 4
 
@@ -152,25 +198,43 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
                                           name=f"l{i}.norm1", domain=MS, epsilon=eps))
             residual = f"l{i}.res1"
         names = [f"{p}/self_attn/{x}_proj/MatMul" for x in "qkv"]
-        qkv = np.concatenate([w.const_input(n) for n in names], axis=1)
-        qkv_out = matmul(f"l{i}.qkv", f"l{i}.norm1", qkv, bits_for(*names))
+        if use_exact(*names):
+            qkv_out = exact_matmul(f"l{i}.qkv", f"l{i}.norm1", i, [f"self_attn/{x}_proj" for x in "qkv"])
+        else:
+            qkv = np.concatenate([w.const_input(n) for n in names], axis=1)
+            qkv_out = matmul(f"l{i}.qkv", f"l{i}.norm1", qkv, bits_for(*names))
         nodes.append(helper.make_node("GroupQueryAttention", [qkv_out, "", "", f"past_key_values.{i}.key", f"past_key_values.{i}.value", "seqlens_k",
                                                               "total_sequence_length", "cos_cache", "sin_cache"],
                                       [f"l{i}.attn", f"present.{i}.key", f"present.{i}.value"], name=f"l{i}.gqa", domain=MS,
                                       num_heads=heads, kv_num_heads=kv_heads, do_rotary=1, rotary_interleaved=0, scale=float(head_dim**-0.5)))
         o_name = f"{p}/self_attn/o_proj/MatMul"
-        o_out = matmul(f"l{i}.o", f"l{i}.attn", w.const_input(o_name), bits_for(o_name))
+        if use_exact(o_name):
+            o_out = exact_matmul(f"l{i}.o", f"l{i}.attn", i, ["self_attn/o_proj"])
+        else:
+            o_out = matmul(f"l{i}.o", f"l{i}.attn", w.const_input(o_name), bits_for(o_name))
         ln2 = add_init(f"l{i}.ln2", w.const_input(f"{p}/post_attention_layernorm/Mul_1"))
         nodes.append(helper.make_node("SkipSimplifiedLayerNormalization", [o_out, residual, ln2], [f"l{i}.norm2", "", "", f"l{i}.res2"],
                                       name=f"l{i}.norm2", domain=MS, epsilon=eps))
         residual = f"l{i}.res2"
         g_name, u_name, d_name = (f"{p}/mlp/{x}_proj/MatMul" for x in ("gate", "up", "down"))
-        gate = matmul(f"l{i}.gate", f"l{i}.norm2", w.const_input(g_name), bits_for(g_name))
-        up = matmul(f"l{i}.up", f"l{i}.norm2", w.const_input(u_name), bits_for(u_name))
+        if use_exact(g_name) and use_exact(u_name):
+            # gate and up packed into one MatMulNBits (one kernel call, one offset correction), then split
+            gate_up = exact_matmul(f"l{i}.gate_up", f"l{i}.norm2", i, ["mlp/gate_proj", "mlp/up_proj"])
+            inter = int(config["intermediate_size"])
+            if i == 0:
+                add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
+            gate, up = f"l{i}.gate", f"l{i}.up"
+            nodes.append(helper.make_node("Split", [gate_up, f"split.{inter}"], [gate, up], name=f"l{i}.split", axis=-1))
+        else:
+            gate = matmul(f"l{i}.gate", f"l{i}.norm2", w.const_input(g_name), bits_for(g_name))
+            up = matmul(f"l{i}.up", f"l{i}.norm2", w.const_input(u_name), bits_for(u_name))
         nodes.append(helper.make_node("Sigmoid", [gate], [f"l{i}.sig"], name=f"l{i}.sig"))
         nodes.append(helper.make_node("Mul", [gate, f"l{i}.sig"], [f"l{i}.silu"], name=f"l{i}.silu"))
         nodes.append(helper.make_node("Mul", [f"l{i}.silu", up], [f"l{i}.act"], name=f"l{i}.act"))
-        pending = matmul(f"l{i}.down", f"l{i}.act", w.const_input(d_name), bits_for(d_name))
+        if use_exact(d_name):
+            pending = exact_matmul(f"l{i}.down", f"l{i}.act", i, ["mlp/down_proj"])
+        else:
+            pending = matmul(f"l{i}.down", f"l{i}.act", w.const_input(d_name), bits_for(d_name))
 
     lnf = add_init("final_norm", w.const_input("/model/norm/Mul_1"))
     nodes.append(helper.make_node("SkipSimplifiedLayerNormalization", [pending, residual, lnf], ["final"], name="final_norm", domain=MS, epsilon=eps))
@@ -184,7 +248,26 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     # prepacked copy at the same time while loading, so the largest single weight sets the load peak.
     splits = int(q.get("lm_head_splits", 1))
     bounds = np.linspace(0, vocab, splits + 1).astype(int)
-    parts = [matmul(f"lm_head.{k}", "final_last", head[:, a:b], head_bits) for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
+    exact_head = use_exact("lm_head") and head_bits == 8 and config.get("tie_word_embeddings", True)
+    if exact_head:
+        # The tied table is Q8_0 in the source (int8 codes, one scale per 32): 8-bit MatMulNBits with
+        # blocks of 32 and the default zero point 128 holds it exactly.
+        c8, d8 = codes.q8_0()
+        if float(np.abs((c8.reshape(vocab, -1, 32) * d8[..., None]).reshape(vocab, hidden) - embed).max()) > 1e-6:
+            raise ModelError("the GGUF's Q8_0 embedding codes do not reproduce the exported table; take it out of [quantize] source_codes.")
+
+    def head_matmul(k: int, a: int, b: int) -> str:
+        if not exact_head:
+            return matmul(f"lm_head.{k}", "final_last", head[:, a:b], head_bits)
+        name = f"lm_head.{k}"
+        add_init(f"{name}.qweight", (c8[a:b].astype(np.int16) + 128).astype(np.uint8).reshape(b - a, hidden // 32, 32))
+        add_init(f"{name}.scales", d8[a:b].reshape(-1))
+        nodes.append(helper.make_node("MatMulNBits", ["final_last", f"{name}.qweight", f"{name}.scales"], [f"{name}.out"], name=name, domain=MS,
+                                      K=hidden, N=b - a, bits=8, block_size=32, accuracy_level=level))
+        counts["8"] += 1
+        return f"{name}.out"
+
+    parts = [head_matmul(k, a, b) for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
     nodes.append(helper.make_node("Concat", parts, ["logits"], name="logits", axis=-1) if splits > 1 else
                  helper.make_node("Identity", parts, ["logits"], name="logits"))
 
@@ -194,6 +277,14 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
               helper.make_tensor_value_info("total_sequence_length", TensorProto.INT32, []),
               helper.make_tensor_value_info("num_logits", TensorProto.INT64, [1])]
     outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, "positions", vocab])]
+    # lm_head_refine = K: the graph also returns the normed hidden state, and the runtime recomputes
+    # each position's K largest logits exactly from the embedding table (agent.llm.gqa_decoder), so a
+    # coarse (4-bit) vocabulary projection only has to rank, not to score, the likely tokens.
+    refine = int(q.get("lm_head_refine", 0))
+    if refine and not config.get("tie_word_embeddings", True):
+        raise ModelError("lm_head_refine rescores logits with the embedding table, which needs a tied lm_head; this model's is separate.")
+    if refine:
+        outputs.append(helper.make_tensor_value_info("final_last", TensorProto.FLOAT, [1, "positions", hidden]))
     for i in range(layers):
         for kind in ("key", "value"):
             inputs.append(helper.make_tensor_value_info(f"past_key_values.{i}.{kind}", TensorProto.FLOAT, kv_shape))
@@ -204,4 +295,4 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     onnx.save(model, str(dst))
     return {"file": dst.name, "graph": "gqa", "max_context": max_context, "num_layers": layers, "num_kv_heads": kv_heads, "head_dim": head_dim,
             "num_heads": heads, "vocab_size": vocab, "architecture": config.get("model_type"), "matmuls_by_bits": counts,
-            "lm_head_bits": head_bits, "lm_head_splits": splits, "block_size": block, "block_size_8bit": block8, "embedding_bits": 16, "embeddings": embed_file.name}
+            "lm_head_bits": head_bits, "lm_head_splits": splits, "lm_head_refine": refine, "source_codes": q.get("source_codes", []) if codes is not None else [], "block_size": block, "block_size_8bit": block8, "embedding_bits": 16, "embeddings": embed_file.name}
