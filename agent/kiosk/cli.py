@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from agent.kiosk.data import SETS
+
 
 def register(sub, groups) -> None:
     p = sub.add_parser("ask", help="answer a shopper question from a catalog (as the kiosk would)")
@@ -20,7 +22,7 @@ def register(sub, groups) -> None:
     p.set_defaults(func=cmd_ask)
 
     e = groups["eval"].add_parser("kiosk", help="accuracy, invented facts and latency of kiosk answers")
-    e.add_argument("--set", choices=["sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "all"], default="all", help="which shipped eval set (default all)")
+    e.add_argument("--set", choices=[*SETS, "all"], default="all", help="which shipped eval set (default all)")
     e.add_argument("--catalog", help="your own catalog.csv (with --faq and --questions)")
     e.add_argument("--faq")
     e.add_argument("--questions", help="JSONL: {id, question, must: [...], must_not: [...]}")
@@ -33,7 +35,7 @@ def register(sub, groups) -> None:
     e.set_defaults(func=cmd_eval)
 
     b = groups["bench"].add_parser("kiosk", help="question-to-screen latency over HTTP/SSE, idle CPU and RSS of the kiosk server")
-    b.add_argument("--set", choices=["sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "all"], default="all")
+    b.add_argument("--set", choices=[*SETS, "all"], default="all")
     b.add_argument("--no-model", action="store_true", help="templates only")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_bench)
@@ -140,7 +142,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return 2
         runs.append(("custom", Path(args.catalog), Path(args.faq) if args.faq else None, Path(args.questions)))
     else:
-        for name in (["sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6"] if args.set == "all" else [args.set]):
+        for name in (list(SETS) if args.set == "all" else [args.set]):
             c, f, q = set_paths(name)
             runs.append((name, c, f, q))
     results = []
@@ -174,7 +176,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from agent.kiosk.bench import run_bench
 
     model = _model(args.no_model)
-    sets = ["sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6"] if args.set == "all" else [args.set]
+    sets = list(SETS) if args.set == "all" else [args.set]
     kiosks = {}
     results = []
     for name in sets:

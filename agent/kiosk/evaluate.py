@@ -23,15 +23,7 @@ _PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|counter|entrance|pl
 _PAREN = re.compile(r"((?:[^,;:()]|\([^()\d]*\))+?)\s*\(([^()]*\d[^()]*)\)")
 _SPLIT = re.compile(r"(?<=[.!?])\s+|;|, and |, ")
 
-SETS = {"sample": ("sample_catalog.csv", "sample_faq.csv", "sample_questions.jsonl"),
-        "heldout": ("heldout_catalog.csv", "heldout_faq.csv", "heldout_questions.jsonl"),
-        "fresh": ("fresh_catalog.csv", "fresh_faq.csv", "fresh_questions.jsonl"),
-        "blind": ("blind_catalog.csv", "blind_faq.csv", "blind_questions.jsonl"),
-        "blind2": ("blind2_catalog.csv", "blind2_faq.csv", "blind2_questions.jsonl"),
-        "blind3": ("blind3_catalog.csv", "blind3_faq.csv", "blind3_questions.jsonl"),
-        "blind4": ("blind4_catalog.csv", "blind4_faq.csv", "blind4_questions.jsonl"),
-        "blind5": ("blind5_catalog.csv", "blind5_faq.csv", "blind5_questions.jsonl"),
-        "blind6": ("blind6_catalog.csv", "blind6_faq.csv", "blind6_questions.jsonl")}
+from agent.kiosk.data import SETS  # noqa: E402  (re-exported: the eval sets live with their files)
 
 
 def set_paths(name: str) -> tuple[Path, Path, Path]:
