@@ -90,7 +90,7 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
                 if p.sku not in {f.sku for f in facts.products}:
                     problems.append(f"names {p.name}, which is not among the retrieved products")
 
-    named = [p for p in facts.products if _names(p, s)] or (facts.products if len(facts.products) == 1 else [])
+    named = _named(facts.products, s) or (facts.products if len(facts.products) == 1 else [])
     if _OUT.search(s):
         if not named or any(p.stock != 0 for p in named):
             problems.append("says out of stock, but the facts do not")
@@ -112,6 +112,22 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
         if named and not negated and not all(tag in p.tags for p in named):
             problems.append(f"says it contains {m.group(1)}, but it is not labelled {tag}")
     return sorted(set(problems))
+
+
+def _named(products: list[Product], folded_sentence: str) -> list[Product]:
+    """The products the sentence names; "Cola" inside a mention of "Diet Cola" is not a mention of Cola."""
+    named = [p for p in products if _names(p, folded_sentence)]
+    out = []
+    for p in named:
+        mine = _core(fold(p.name))
+        longer = [form for q in named if q is not p and mine != _core(fold(q.name)) and mine in _core(fold(q.name))
+                  for form in (fold(q.name), _core(fold(q.name)))]
+        rest = folded_sentence
+        for other in sorted(longer, key=len, reverse=True):
+            rest = rest.replace(other, " ")
+        if not longer or _names(p, rest):
+            out.append(p)
+    return out
 
 
 def _names(p: Product, folded_sentence: str) -> bool:

@@ -73,8 +73,12 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     for clause in _SPLIT.split(answer):
         c = fold(clause)
         named = named_in(c)
+        # A clause that quotes an FAQ answer word for word ("$4 per hour" for parking) states the store's own fact.
+        quoted = not named and len(c.strip(" .!?")) >= 8 and c.strip(" .!?") in faq_text
         for m in _MONEY.finditer(clause):
             v = round(float(m.group(1)), 2)
+            if quoted:
+                continue
             if not named or all(round(p.price, 2) != v for p in named):
                 bad.append(f"price {m.group(0)} in '{clause.strip()}'")
         for m in _PLACE.finditer(clause):

@@ -28,6 +28,21 @@ _INJECTION = re.compile(r"""
 """, re.X)
 
 _ABUSE = re.compile(r"\bf[*#@%!]{2,}k?(?!\w)|\bsh[*#@%!]+t(?!\w)|\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|cunt\w*|dickhead\w*|idiot\w*|stupid|moron\w*|dumb|useless|crap|hate\s+you|kill\s+you|shut\s+up)\b")
+# Insults aimed at the kiosk itself ("you're a worthless piece of junk"): "your garbage bags" is a product question.
+_INSULT = re.compile(r"""
+  \b(you'?re|you\s+are|u\s+r|ur|youre|this\s+(kiosk|machine|thing|screen|app)\s+is|it'?s)\s+(?:(?:a|an|so|such|the|just|really|totally|completely|utterly|such\s+a)\s+)*
+      (?:\w+\s+){0,2}?(worthless|useless|junk|garbage|trash|rubbish|pathetic|terrible|awful|hopeless|loser|joke|waste|annoying|ugly|dumb|clueless|broken)\b
+| \b(you|this\s+(kiosk|machine|thing))\s+(suck|sucks|stink|stinks)\b | \bpiece\s+of\s+(junk|crap|garbage|trash|rubbish|shit)\b
+| \b(worthless|pathetic|loser|screw\s+you|go\s+to\s+hell|get\s+lost|drop\s+dead)\b
+""", re.X)
+# Tasks that are not shopping ("write me a poem about the ocean"): the shopper's words must not be echoed as a product.
+_TASK = re.compile(r"""
+  ^(?:(?:hey|hi|ok|okay|so|please|pls|kiosk)[\s,]+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|i\s+want\s+you\s+to\s+)?
+   (write|compose|sing|rap|recite|draw|translate|summari[sz]e|solve|calculate|compute|tell\s+me\s+(a|an)\s+(joke|story|poem|riddle|fun\s+fact|fact)
+    |do\s+my\s+\w+|help\s+me\s+(with\s+my|write|do|solve)|play\s+(a|me|some)|generate|make\s+up|imagine)\b
+| \b(a|an|the)\s+(poem|song|story|essay|joke|haiku|limerick|riddle|rap|novel|sonnet|lyrics|homework|recipe\s+for\s+\w+\s+cake)\b(?!\s+(book|card))
+| \b(meaning\s+of\s+life|weather\s+(today|tomorrow|like|forecast)|who\s+(won|is\s+the\s+president|invented)|capital\s+of|square\s+root)\b
+""", re.X)
 _GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|good\s+(morning|afternoon|evening)|thanks|thank\s+you|cheers|bye|goodbye)(\s+(there|you|so\s+much|a\s+lot))?\W*$")
 _LOCATION = re.compile(r"\b(where|wheres|where's|wher|which\s+aisle|what\s+aisle|which\s+fridge|what\s+fridge|locat\w*|find|aisle|section|shelf|direction|way\s+to)\b")
 _PRICE = re.compile(r"\b(how\s+much|price\w*|cost\w*|expensive|cheap\w*|pay\s+for)\b|[$€£]")
@@ -94,6 +109,7 @@ class Intent:
     dietary: list[str] = field(default_factory=list)
     injection: bool = False
     abusive: bool = False
+    task: bool = False  # a request for something other than shopping (a poem, a sum, the weather)
     greeting: bool = False
     text: str = ""
 
@@ -104,11 +120,14 @@ def classify(question: str) -> Intent:
     if _INJECTION.search(t):
         it.injection = True
         return it
-    if _ABUSE.search(t):
+    if _ABUSE.search(t) or _INSULT.search(t):
         it.abusive = True
         return it
     if _GREETING.match(t):
         it.greeting = True
+        return it
+    if _TASK.search(t):
+        it.task = True
         return it
     for name, rx in _DIETARY:
         if rx.search(t) and name not in it.dietary:

@@ -14,7 +14,7 @@ from agent.kiosk import templates as T
 from agent.kiosk.catalog import FaqEntry, Product
 from agent.kiosk.intent import AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify, strip_constraints
 from agent.kiosk.retrieval import Index
-from agent.kiosk.text import STOPWORDS, fold, stem
+from agent.kiosk.text import STOPWORDS, fold, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
 
@@ -63,6 +63,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return Plan("abusive", it, sentences=[T.ABUSIVE])
     if it.greeting:
         return Plan("greeting", it, sentences=[T.GREETING])
+    if it.task:
+        return Plan("off_topic", it, sentences=[T.OFF_TOPIC])
 
     # Dietary phrases are constraints, not part of the product's name.
     text = strip_constraints(it.text)
@@ -95,7 +97,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if full:
         top = full[0]
         chosen = [m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9 and m.specificity >= top.specificity - 0.34][:3]
-        return _plan_product(it, chosen, asked, currency)
+        return _plan_product(it, _longer_names(chosen, it.text, index), asked, currency)
 
     if not q.terms:
         if it.kinds:
@@ -111,6 +113,39 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
 
 
+def _name_words(name: str) -> list[str]:
+    return [w for w in words(name) if not any(c.isdigit() for c in w)]
+
+
+def _longer_names(chosen: list[Product], question: str, index: Index) -> list[Product]:
+    """"Diet cola" means Diet Cola, not Cola: a product whose name holds the chosen one's name plus words the shopper
+    also typed is the one meant -- even when those words ("diet", "free") are ones retrieval ignores as filler."""
+    asked = set(words(question))
+    out: list[Product] = []
+    for p in chosen:
+        own = _name_words(p.name)
+        best, best_extra = p, 0
+        for other in index.catalog.products.values():
+            if other.sku == p.sku:
+                continue
+            ow = _name_words(other.name)
+            if len(ow) <= len(own) or not _sublist(own, ow):
+                continue
+            extra = set(ow) - set(own)
+            if extra and extra <= asked and len(extra) > best_extra:
+                best, best_extra = other, len(extra)
+        if best not in out:
+            out.append(best)
+    # ...and "cola" means Cola, not also Diet Cola: drop a longer name whose extra words the shopper did not type.
+    return [b for b in out if not any(a is not b and _sublist(_name_words(a.name), _name_words(b.name))
+                                      and not (set(_name_words(b.name)) - set(_name_words(a.name))) <= asked for a in out)]
+
+
+def _sublist(short: list[str], long: list[str]) -> bool:
+    n = len(short)
+    return n > 0 and any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
 def _plan_product(it: Intent, products: list[Product], asked: str, currency: str) -> Plan:
     s: list[str] = []
     req: list[str] = []
@@ -123,7 +158,8 @@ def _plan_product(it: Intent, products: list[Product], asked: str, currency: str
         req += [T.money(p.price, currency) for p in products]
     if STOCK in kinds:
         s += T.stock(products)
-        req += [str(p.stock) if p.stock else "out of stock" for p in products if p.stock is not None]
+        # "is it in stock?" is answered in those words, not only by a count ("available (4 left)")
+        req += [w for p in products if p.stock is not None for w in ((str(p.stock), "in stock") if p.stock else ("out of stock",))]
     if not s:
         s += T.availability(products, currency)
         req += [p.location for p in products if p.stock != 0]

@@ -94,8 +94,16 @@ def dietary_list(products: list[Product], constraint: str, currency: str) -> lis
     return [f"Labelled {constraint}: {join_names(items)}."]
 
 
+# Words that make the shopper's text a sentence about people, not the name of a product.
+_PERSONAL = frozenset({"i", "i'm", "im", "me", "my", "mine", "myself", "you", "you're", "youre", "your", "yours", "yourself", "u", "ur", "he", "she", "him", "her", "they", "them", "we", "us"})
+
+
 def not_carried(what: str) -> str:
-    return f"Sorry, we don't carry {what}." if what else "Sorry, I couldn't find that in our store."
+    """Echoes what was asked only when it reads like a product's name: a shopper's sentence is never repeated as one."""
+    ws = what.split()
+    if not ws or len(ws) > 4 or any(w in _PERSONAL for w in ws):
+        return "Sorry, I couldn't find that in our store."
+    return f"Sorry, we don't carry {what}."
 
 
 def alternatives(products: list[Product], currency: str) -> str:

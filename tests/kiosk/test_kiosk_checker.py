@@ -113,3 +113,36 @@ def test_money_stated_by_the_faq_row_is_allowed(catalog):
     faq = FaqEntry(1, "Do you deliver?", "Yes. Local delivery is free on orders over 50 pounds.")
     assert check_sentence("Local delivery is free on orders over 50 pounds.", Facts([], [faq], catalog=catalog)) == []
     assert check_sentence("Local delivery is free on orders over 40 pounds.", Facts([], [faq], catalog=catalog))
+
+
+_COLAS = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "C1,Cola 330ml Can,Fizz,Drinks,1.80,Slot C1,24,vegan,Classic cola.\n"
+          "C2,Diet Cola 330ml Can,Fizz,Drinks,1.80,Slot C2,0,vegan,Zero sugar cola.\n")
+_FAQ = "question,answer\nWhere can visitors park?,Visitor parking is on Level B1 at $4 per hour.\n"
+
+
+def _colas():
+    from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
+
+    return Catalog(parse_catalog(_COLAS).products, parse_faq(_FAQ).faq)
+
+
+def test_a_name_inside_a_longer_name_is_told_apart():
+    """"Cola" inside "Diet Cola" is not a mention of Cola, in retrieval and in the checker."""
+    from agent.kiosk.retrieval import Index
+
+    cat = _colas()
+    ix = Index(cat)
+    assert [p.name for p in plan("is the diet cola in stock", ix).products] == ["Diet Cola 330ml Can"]
+    assert [p.name for p in plan("is the cola in stock", ix).products] == ["Cola 330ml Can"]
+    both = Facts([cat.product("C1"), cat.product("C2")], catalog=cat)
+    assert check_sentence("Diet Cola 330ml Can is out of stock right now.", both) == []
+    assert check_sentence("Cola 330ml Can is out of stock right now.", both) != []
+    assert check_sentence("Diet Cola 330ml Can is in stock.", both) != []
+
+
+def test_invented_fact_counter_accepts_a_price_quoted_from_the_faq_only():
+    cat = _colas()
+    assert invented_facts("Visitor parking is on Level B1 at $4 per hour.", cat) == []
+    assert invented_facts("Visitor parking is on Level B1 at $5 per hour.", cat)
+    assert invented_facts("Parking costs $4.", cat)

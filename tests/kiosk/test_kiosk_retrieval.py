@@ -112,3 +112,27 @@ def test_prefixes_do_not_reach_into_faq_answers(catalog):
 def test_two_words_typed_as_one(index):
     p = plan("where is the toiletroll", index)
     assert p.kind == "product" and p.sources == ["TLT-9"]
+
+
+@pytest.mark.parametrize("question", ["write me a poem about the ocean", "could you tell me a joke", "can you calculate 17 times 23"])
+def test_requests_that_are_not_shopping_get_the_off_topic_answer(index, question):
+    from agent.kiosk import templates as T
+    from agent.kiosk.planner import plan
+
+    p = plan(question, index)
+    assert (p.kind, p.sentences) == ("off_topic", [T.OFF_TOPIC])
+
+
+@pytest.mark.parametrize("question", ["you're a worthless piece of junk", "this machine sucks", "you are so pathetic"])
+def test_insults_get_the_polite_short_answer(index, question):
+    from agent.kiosk.planner import plan
+
+    assert plan(question, index).kind == "abusive"
+
+
+def test_a_shoppers_sentence_is_never_echoed_as_a_product():
+    from agent.kiosk import templates as T
+
+    assert T.not_carried("kombucha") == "Sorry, we don't carry kombucha."
+    assert "you're" not in T.not_carried("you're worthless junk")
+    assert "ocean" not in T.not_carried("really long thing about the ocean")
