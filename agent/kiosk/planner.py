@@ -82,12 +82,23 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not use_faq and full and not product_first and best_faq is not None and best_faq.specificity > 0
             and best_faq.coverage > full[0].strict + 1e-9):
         use_faq = True
+    # "is there a microwave" uses every word of an FAQ question but a third of "Microwave Popcorn": the FAQ is meant.
+    if (not use_faq and full and not product_first and best_faq is not None and best_faq.specificity >= 0.99
+            and best_faq.coverage >= full[0].strict - 1e-9 and full[0].specificity < 0.5):
+        use_faq = True
+    # No product has all the words, an FAQ row has its own words and more of the shopper's than any product
+    # ("how much to get a spare house key cut"): a price or stock word does not make it a product question.
+    if (not use_faq and not full and best_faq is not None and best_faq.specificity >= 0.99
+            and max(best_faq.coverage, best_faq.known_coverage) >= 0.5
+            and all(max(best_faq.coverage, best_faq.known_coverage) > m.strict + 1e-9 for m in matches)):
+        use_faq = True
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
-    if (not full and not product_first and best_faq is not None and best_faq.coverage >= 0.5 and best_faq.specificity > 0
+    if (not full and not product_first and best_faq is not None and best_faq.specificity > 0
+            and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
             and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)):
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 

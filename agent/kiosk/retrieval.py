@@ -62,6 +62,7 @@ class FaqMatch:
     entry: FaqEntry
     coverage: float
     specificity: float  # share of the FAQ question's own words the shopper used
+    known_coverage: float = 0.0  # coverage counting only words this store's catalog, FAQ or synonyms use at all
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,21 @@ class Index:
         self._product_vocab: list[str] = sorted(product_vocab | {w for _, means in self.synonyms for m in means for w in m.split()})
 
         self._product_set = set(self._product_vocab)
+        self._stop_phrases = [(p, m) for p, m in self.synonyms if len(p) > 1 and any(w in STOPWORDS for w in p)]
 
     # -- query understanding -------------------------------------------------
     def query(self, text: str) -> Query:
         toks = words(text)
-        kept = [(i, t) for i, t in enumerate(toks) if t not in STOPWORDS and len(t) > 1]
+        # Everyday phrases made of question words ("bring back", "heat up") would vanish with the stopwords: find them first.
+        phrased: list[Term] = []
+        taken: set[int] = set()
+        for phrase, means in self._stop_phrases:
+            n = len(phrase)
+            for i in range(len(toks) - n + 1):
+                if tuple(toks[i:i + n]) == phrase and not taken & set(range(i, i + n)):
+                    phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
+                    taken.update(range(i, i + n))
+        kept = [(i, t) for i, t in enumerate(toks) if t not in STOPWORDS and len(t) > 1 and i not in taken]
         terms: list[Term] = []
         for pos, t in kept:
             alts = {t}
@@ -162,7 +173,7 @@ class Index:
                     for j in range(i + 1, i + n):
                         terms[j] = Term("", frozenset())
                     used.update(range(i, i + n))
-        terms = [t for t in terms if t.word]
+        terms = sorted([t for t in terms if t.word] + phrased, key=lambda t: t.pos)
         return Query(tuple(terms), " ".join(content_words(text)))
 
     def _product_word(self, w: str) -> bool:
@@ -238,7 +249,10 @@ class Index:
             qc = {w for w in qw if w not in STOPWORDS}
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
             spec = sum(_covers(frozenset({w}), used) or any(_word_in(u, {w}) for u in used) for w in qc) / max(1, len(qc))
-            out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec))
+            known = [t for t in q.terms if any(w in self._vocab_set for a in t.alternatives for w in a.split())]
+            known_hit = sum(_covers(t.alternatives, qw) or any(a in aw for a in t.alternatives) or
+                            any(all(w in aw for w in a.split()) for a in t.alternatives if " " in a) for t in known)
+            out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec, known_hit / len(known) if known else 0.0))
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]
 

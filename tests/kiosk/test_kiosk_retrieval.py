@@ -136,3 +136,43 @@ def test_a_shoppers_sentence_is_never_echoed_as_a_product():
     assert T.not_carried("kombucha") == "Sorry, we don't carry kombucha."
     assert "you're" not in T.not_carried("you're worthless junk")
     assert "ocean" not in T.not_carried("really long thing about the ocean")
+
+
+_SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "P1,Microwave Popcorn Butter 85g,Pop,Snacks,1.50,Aisle 1,5,,Butter popcorn.\n"
+         "P2,Hex Key Set 9-Piece,Bond,Hand Tools,9.79,Aisle 3,5,,Metric hex keys.\n"
+         "P3,Nylon Cable Ties 100-Pack,Bond,Electrical,5.49,Aisle 6,5,,Black ties.\n"
+         "P4,Sparkling Water 500ml,Aqua,Drinks,1.50,Slot C3,5,,Carbonated.\n"
+         "P5,Still Water 500ml,Aqua,Drinks,1.00,Slot C4,5,,Spring water.\n")
+_SHOP_FAQ = ("question,answer\nIs there a microwave?,\"Yes, next to the counter.\"\n"
+             "Do you cut keys?,\"Yes, at the Service Desk, $3.50 each.\"\n"
+             "What is your returns policy?,Returns within 90 days with a receipt.\n")
+
+
+@pytest.fixture
+def shop():
+    from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
+    from agent.kiosk.retrieval import Index
+
+    return Index(Catalog(parse_catalog(_SHOP).products, parse_faq(_SHOP_FAQ).faq))
+
+
+@pytest.mark.parametrize("question,faq_row", [
+    ("can i warm up my soup here", "Is there a microwave?"),
+    ("could i take back a jacket i got yesterday with the receipt", "What is your returns policy?"),
+    ("what does it cost to have a spare front door key cut", "Do you cut keys?"),
+])
+def test_faq_paraphrases_made_of_everyday_words_find_their_row(shop, question, faq_row):
+    p = plan(question, shop)
+    assert p.kind == "faq" and p.faq is not None and p.faq.question == faq_row, p.sentences
+
+
+@pytest.mark.parametrize("question,name", [
+    ("where are the allen wrenches", "Hex Key Set 9-Piece"),
+    ("price of tie wraps", "Nylon Cable Ties 100-Pack"),
+    ("which slot has soda water", "Sparkling Water 500ml"),
+    ("is there microwave popcorn", "Microwave Popcorn Butter 85g"),
+])
+def test_everyday_names_find_the_product(shop, question, name):
+    p = plan(question, shop)
+    assert p.kind == "product" and [x.name for x in p.products] == [name], p.sentences
