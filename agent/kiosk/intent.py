@@ -30,8 +30,10 @@ _INJECTION = re.compile(r"""
 _ABUSE = re.compile(r"\bf[*#@%!]{2,}k?(?!\w)|\bsh[*#@%!]+t(?!\w)|\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|cunt\w*|dickhead\w*|idiot\w*|stupid|moron\w*|dumb|useless|crap|hate\s+you|kill\s+you|shut\s+up)\b")
 # Insults aimed at the kiosk itself ("you're a worthless piece of junk"): "your garbage bags" is a product question.
 _INSULT = re.compile(r"""
-  \b(you'?re|you\s+are|u\s+r|ur|youre|this\s+(kiosk|machine|thing|screen|app)\s+is|it'?s)\s+(?:(?:a|an|so|such|the|just|really|totally|completely|utterly|such\s+a)\s+)*
-      (?:\w+\s+){0,2}?(worthless|useless|junk|garbage|trash|rubbish|pathetic|terrible|awful|hopeless|loser|joke|waste|annoying|ugly|dumb|clueless|broken)\b
+  \b(you'?re|you\s+are|u\s+r|youre|this\s+(kiosk|machine|thing|screen|app)\s+is)\s+
+      (?:(?:a|an|so|such|the|just|really|totally|completely|utterly|absolute|absolutely|complete|total|real|big|useless|stupid)\s+)*
+      (worthless|useless|junk|garbage|trash|rubbish|pathetic|terrible|awful|hopeless|loser|joke|waste|annoying|dumb|clueless|broken)\b
+      (?!\s+(bags?|bins?|cans?|liners?|disposal|food|sacks?|collection|day))
 | \b(you|this\s+(kiosk|machine|thing))\s+(suck|sucks|stink|stinks)\b | \bpiece\s+of\s+(junk|crap|garbage|trash|rubbish|shit)\b
 | \b(worthless|pathetic|loser|screw\s+you|go\s+to\s+hell|get\s+lost|drop\s+dead)\b
 """, re.X)

@@ -176,3 +176,10 @@ def test_faq_paraphrases_made_of_everyday_words_find_their_row(shop, question, f
 def test_everyday_names_find_the_product(shop, question, name):
     p = plan(question, shop)
     assert p.kind == "product" and [x.name for x in p.products] == [name], p.sentences
+
+
+@pytest.mark.parametrize("question", ["are you out of trash bags", "it's garbage day, where are the bin bags", "you're the best"])
+def test_bin_bags_and_praise_are_not_insults(question):
+    from agent.kiosk.intent import classify
+
+    assert not classify(question).abusive
