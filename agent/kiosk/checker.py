@@ -82,9 +82,11 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
             if re.search(rf"\b{re.escape(loc)}\b", s) and not any(loc in fp for fp in fact_places):
                 problems.append(f"place '{loc}' is not where any product in the facts is")
         # The retrieved products' own names are not mentions of others ("Peanut Butter" is not "Butter 250g").
-        own = {fold(p.name) for p in facts.products} | {_core(fold(p.name)) for p in facts.products}
+        # Compared as plain words, the way mentions() reports them ("peat-free" -> "peat free").
+        own = {_words(form) for p in facts.products for form in (fold(p.name), _core(fold(p.name)))}
+        s_words = _words(s)
         for phrase, prods in names.mentions(s):
-            if phrase in own or any(phrase in o and _within(phrase, o, s) for o in own):
+            if phrase in own or any(phrase in o and _within(phrase, o, s_words) for o in own):
                 continue
             for p in prods:
                 if p.sku not in {f.sku for f in facts.products}:
@@ -187,6 +189,10 @@ def catalog_names(catalog: Catalog) -> CatalogNames:
         _NAMES_CACHE.clear()
     _NAMES_CACHE[id(catalog)] = (catalog, names)
     return names
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text))
 
 
 def _core(name: str) -> str:

@@ -146,3 +146,19 @@ def test_invented_fact_counter_accepts_a_price_quoted_from_the_faq_only():
     assert invented_facts("Visitor parking is on Level B1 at $4 per hour.", cat) == []
     assert invented_facts("Visitor parking is on Level B1 at $5 per hour.", cat)
     assert invented_facts("Parking costs $4.", cat)
+
+
+def test_hyphenated_longer_name_is_not_a_mention_of_the_shorter_product(tmp_path):
+    from agent.kiosk.catalog import load_catalog
+    from agent.kiosk.checker import Facts, check_sentence
+
+    cat_file = tmp_path / "c.csv"
+    cat_file.write_text("sku,name,brand,category,price,location,stock,tags,description\n"
+                        "A,Multi-Purpose Compost 50L,R,Compost,6.99,Yard,0,,\n"
+                        "B,Peat-Free Multi-Purpose Compost 50L,R,Compost,8.49,Yard,35,,\n")
+    cat = load_catalog(cat_file)
+    longer = cat.products["B"]
+    facts = Facts([longer], [], "$", cat)
+    assert check_sentence("Peat-Free Multi-Purpose Compost 50L costs $8.49.", facts) == []
+    # Naming the shorter product when only the longer was retrieved is still caught.
+    assert check_sentence("Multi-Purpose Compost 50L costs $8.49.", facts)
