@@ -141,8 +141,13 @@ class KioskComponent:
         t = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.5}, name="kiosk-http", daemon=True)
         t.start()
         log.info("kiosk page serving", extra=fields(url=self.server.url, products=len(self.kiosk.catalog.products)))
+        warm = False
         try:
-            while not stop.wait(self.s.watch_interval_s):
+            while True:
+                if not warm:
+                    warm = self.kiosk.warm_up()
+                if stop.wait(self.s.watch_interval_s):
+                    break
                 self.reload_files()
         finally:
             unsubscribe()

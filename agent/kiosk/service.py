@@ -20,7 +20,7 @@ from agent.clock import Clock, SystemClock
 from agent.events import Event, EventKind
 from agent.kiosk.catalog import Catalog, load_catalog, parse_catalog, parse_faq
 from agent.kiosk.checker import Facts, check_sentence
-from agent.kiosk.composer import compose
+from agent.kiosk.composer import compose, warm_up
 from agent.kiosk.planner import plan
 from agent.kiosk.retrieval import Index
 from agent.logs import fields
@@ -187,6 +187,19 @@ class Kiosk:
             if self.on_answer is not None:
                 self.on_answer(ans)
             yield "done", ans
+
+    def warm_up(self) -> bool:
+        """Prime the model for the first shopper; False while no model is there yet (try again later)."""
+        if not self.use_model:
+            return True
+        model = self.model()
+        if model is None:
+            return False
+        try:
+            warm_up(model)
+        except Exception as e:  # a model that cannot even warm up is the composer's problem, not the kiosk's
+            log.warning("model warm-up failed; answers fall back to templates if it keeps failing", extra=fields(error=str(e)[:200]))
+        return True
 
     def ask(self, question: Any) -> Answer:
         for kind, value in self.stream(question):

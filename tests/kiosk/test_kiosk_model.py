@@ -121,3 +121,29 @@ def test_dietary_answers_are_never_reworded_by_the_model(catalog):
     m = ScriptedModel("No, Peanut Protein Bar is out of stock right now.")
     ans = _k(catalog, m).ask("I have a nut allergy, is the peanut protein bar ok?")
     assert m.calls == [] and ans.answer.startswith("No, Peanut Protein Bar contains nuts.")
+
+
+def test_warm_up_primes_the_prefix_so_the_first_question_reuses_it(catalog, real_model):
+    if not hasattr(real_model.decoder, "prefill"):
+        pytest.skip("this graph has no prefix reuse")
+    real_model.decoder.reset()
+    k = Kiosk(catalog, model=lambda: real_model, deadline_s=4.0, first_sentence_s=3.0)
+    assert k.warm_up()
+    assert len(real_model.decoder.tokens) > 100  # system prompt + worked examples are cached
+    chunks: list[int] = []
+    forward = real_model.decoder.forward
+
+    def recording(ids, *a, **kw):
+        chunks.append(len(ids))
+        return forward(ids, *a, **kw)
+
+    real_model.decoder.forward = recording
+    try:
+        ans = k.ask("where is the oat milk")
+    finally:
+        del real_model.decoder.forward
+    assert "Fridge 1" in ans.answer
+    # The shopper's prompt was prefilled on top of the cached prefix, not from scratch.
+    assert chunks and chunks[0] < real_model.last_stats.prompt_tokens - 100
+    assert Kiosk(catalog, model=lambda: None).warm_up() is False
+    assert Kiosk(catalog, model=lambda: None, use_model=False).warm_up() is True
