@@ -7,17 +7,14 @@ import pytest
 
 from agent.cli import main
 from agent.signing import generate_keypair, public_pem, write_private_key
-from firmware_bridge.emulator import EmulatedDevice
 
 from .conftest import FAST_BAUD
 from .test_fw_dex import SAMPLE
 
 
 @pytest.fixture
-def dev():
-    d = EmulatedDevice(baud=FAST_BAUD, pace=False).start()
-    yield d
-    d.stop()
+def dev(app_device):
+    return app_device
 
 
 @pytest.fixture
