@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from agent.clock import SystemClock
@@ -59,7 +60,9 @@ def _setup(args, need_image: bool):
     return cfg, port, baud, image
 
 
+@contextmanager
 def _connect(cfg, port_path: str, baud: int, entry: str, progress=None):
+    """The serial port, boot pins and flasher for one command; the port and pins are released after it."""
     from firmware_bridge.flash_job import make_boot_control
     from firmware_bridge.flasher import Stm32Flasher
     from firmware_bridge.serialport import open_serial
@@ -67,9 +70,12 @@ def _connect(cfg, port_path: str, baud: int, entry: str, progress=None):
     fw = cfg.firmware
     port = open_serial(port_path, baud, "E", timeout=1.0)
     boot = make_boot_control(cfg, SystemClock(), entry=entry)
-    flasher = Stm32Flasher(port, boot, page_size=fw.page_size, flash_base=fw.flash_base, flash_size=fw.flash_size, attempts=fw.attempts,
-                           progress=progress)
-    return port, boot, flasher
+    try:
+        yield port, boot, Stm32Flasher(port, boot, page_size=fw.page_size, flash_base=fw.flash_base, flash_size=fw.flash_size,
+                                       attempts=fw.attempts, progress=progress)
+    finally:
+        port.close()
+        boot.close()
 
 
 def _guard(fn):
@@ -108,8 +114,7 @@ def flash(args) -> int:
         print("flashed and verified (esptool verify-flash)")
         return 0
     bar = ProgressBar()
-    port, boot, flasher = _connect(cfg, port_path, baud, args.boot_entry, bar)
-    try:
+    with _connect(cfg, port_path, baud, args.boot_entry, bar) as (port, boot, flasher):
         if args.dry_run:
             pid = flasher.connect()
             print(f"dry run: bootloader v{flasher.bl.version >> 4}.{flasher.bl.version & 15} answers, product id 0x{pid:03x}; nothing erased or written")
@@ -126,9 +131,6 @@ def flash(args) -> int:
               f"attempts {r.attempts}, retried steps {r.retries}, rewritten pages {r.repaired_pages}; "
               + ("application started" if r.started else "the bootloader did not take GO: power-cycle the board to start it"))
         return 0
-    finally:
-        port.close()
-        boot.close()
 
 
 @_guard
@@ -136,8 +138,7 @@ def verify(args) -> int:
     cfg, port_path, baud, image = _setup(args, need_image=True)
     if not port_path:
         return _fail("no port: pass --port or set [firmware].port")
-    port, boot, flasher = _connect(cfg, port_path, baud, args.boot_entry, ProgressBar())
-    try:
+    with _connect(cfg, port_path, baud, args.boot_entry, ProgressBar()) as (port, boot, flasher):
         flasher.connect()
         got = flasher.read_image(image.address, len(image.data))
         if got == image.data:
@@ -147,9 +148,6 @@ def verify(args) -> int:
         first = next(i for i, (a, b) in enumerate(zip(got, image.data, strict=True)) if a != b)
         print(f"MISMATCH: first difference at 0x{image.address + first:08x}; the device stays in its bootloader: run `fw flash`")
         return 1
-    finally:
-        port.close()
-        boot.close()
 
 
 @_guard
@@ -157,8 +155,7 @@ def info(args) -> int:
     cfg, port_path, baud, _ = _setup(args, need_image=False)
     if not port_path:
         return _fail("no port: pass --port or set [firmware].port")
-    port, boot, flasher = _connect(cfg, port_path, baud, args.boot_entry)
-    try:
+    with _connect(cfg, port_path, baud, args.boot_entry) as (port, boot, flasher):
         pid = flasher.connect()
         bl = flasher.bl
         try:
@@ -170,9 +167,6 @@ def info(args) -> int:
                           "commands": [f"0x{c:02x}" for c in bl.commands], "flash_size": size_s}, indent=2))
         boot.run_app(port) or flasher._go(cfg.firmware.flash_base)
         return 0
-    finally:
-        port.close()
-        boot.close()
 
 
 @_guard

@@ -69,15 +69,17 @@ def pack_slots(slots: list[SlotState]) -> bytes:
     return bytes([len(slots)]) + b"".join(struct.pack("BBB", s.slot, s.units, inv[s.state]) for s in slots)
 
 
-def unpack_slots(body: bytes) -> list[SlotState]:
-    _need(body, 1, "GET_SLOTS")
+def _records(body: bytes, fmt: str, what: str) -> list[tuple]:
+    """A count byte followed by that many fixed-size records (the layout of list replies)."""
+    size = struct.calcsize(fmt)
+    _need(body, 1, what)
     n = body[0]
-    _need(body, 1 + 3 * n, "GET_SLOTS")
-    out = []
-    for i in range(n):
-        slot, units, st = struct.unpack_from("BBB", body, 1 + 3 * i)
-        out.append(SlotState(slot, units, SLOT_STATES.get(st, f"unknown({st})")))
-    return out
+    _need(body, 1 + size * n, what)
+    return [struct.unpack_from(fmt, body, 1 + size * i) for i in range(n)]
+
+
+def unpack_slots(body: bytes) -> list[SlotState]:
+    return [SlotState(slot, units, SLOT_STATES.get(st, f"unknown({st})")) for slot, units, st in _records(body, "BBB", "GET_SLOTS")]
 
 
 def pack_motors(motors: list[MotorState]) -> bytes:
@@ -86,14 +88,7 @@ def pack_motors(motors: list[MotorState]) -> bytes:
 
 
 def unpack_motors(body: bytes) -> list[MotorState]:
-    _need(body, 1, "GET_MOTORS")
-    n = body[0]
-    _need(body, 1 + 4 * n, "GET_MOTORS")
-    out = []
-    for i in range(n):
-        slot, st, ma = struct.unpack_from(">BBH", body, 1 + 4 * i)
-        out.append(MotorState(slot, MOTOR_STATES.get(st, f"unknown({st})"), ma))
-    return out
+    return [MotorState(slot, MOTOR_STATES.get(st, f"unknown({st})"), ma) for slot, st, ma in _records(body, ">BBH", "GET_MOTORS")]
 
 
 def pack_temp(celsius: float, setpoint: float) -> bytes:
