@@ -5,6 +5,9 @@ plus a randomly initialised, tiny Llama-architecture model exported through
 the same optimum pipeline as the real build, with a manifest, so the whole
 runtime path (SentencePiece, Llama chat template, KV cache) runs in seconds.
 
+``fake_model_dir``: a function writing a minimal model directory (model bytes,
+an empty tokenizer, a manifest with real checksums) for manifest and cache tests.
+
 ``real_model_dir``: the real built SmolLM2 model (built, or reused from the
 cache, by ``edge-agent model build``).
 """
@@ -109,3 +112,18 @@ def real_model_dir() -> Path:
         return build("smollm2-135m-instruct")
     except Exception as e:  # pragma: no cover - surfaced as a test error with the reason
         pytest.fail(f"could not build the real model into {model_dir()}: {e}")
+
+
+@pytest.fixture
+def fake_model_dir():
+    from agent.llm.manifest import FORMAT, file_entries, write_manifest
+
+    def make(d: Path, model_bytes: bytes) -> Path:
+        d.mkdir()
+        (d / "model.onnx").write_bytes(model_bytes)
+        (d / "tokenizer.json").write_text("{}")
+        write_manifest(d, {"format": FORMAT, "model": {"file": "model.onnx"}, "tokenizer": {"file": "tokenizer.json"},
+                           "chat_template": {"style": "chatml"}, "files": file_entries(d, ["model.onnx", "tokenizer.json"])})
+        return d
+
+    return make

@@ -6,7 +6,7 @@ import pytest
 
 from agent.llm import ModelError
 from agent.llm.build import _install, _valid_cache, build
-from agent.llm.manifest import FORMAT, file_entries, read_manifest, write_manifest
+from agent.llm.manifest import read_manifest
 from agent.llm.recipe import load_recipe
 
 RECIPE = """name = "t"
@@ -57,17 +57,8 @@ def test_build_key_follows_the_recipe(tmp_path):
     assert load_recipe(str(p)).build_key() != k1
 
 
-def _fake_cache(d):
-    d.mkdir()
-    (d / "model.onnx").write_bytes(b"weights" * 10)
-    (d / "tokenizer.json").write_text("{}")
-    write_manifest(d, {"format": FORMAT, "model": {"file": "model.onnx"}, "tokenizer": {"file": "tokenizer.json"},
-                       "chat_template": {"style": "chatml"}, "files": file_entries(d, ["model.onnx", "tokenizer.json"])})
-    return d
-
-
-def test_install_links_verified_files_and_removes_stale_ones(tmp_path):
-    cache = _fake_cache(tmp_path / "cache")
+def test_install_links_verified_files_and_removes_stale_ones(tmp_path, fake_model_dir):
+    cache = fake_model_dir(tmp_path / "cache", b"weights" * 10)
     out = tmp_path / "out"
     out.mkdir()
     (out / "old-model.onnx").write_text("stale")
@@ -77,8 +68,8 @@ def test_install_links_verified_files_and_removes_stale_ones(tmp_path):
     assert read_manifest(out)["files"] == read_manifest(cache)["files"]
 
 
-def test_corrupted_cache_is_not_used(tmp_path):
-    cache = _fake_cache(tmp_path / "cache")
+def test_corrupted_cache_is_not_used(tmp_path, fake_model_dir):
+    cache = fake_model_dir(tmp_path / "cache", b"weights" * 10)
     assert _valid_cache(cache)
     (cache / "model.onnx").write_bytes(b"weightz" * 10)
     assert not _valid_cache(cache)

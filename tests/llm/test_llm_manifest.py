@@ -1,28 +1,22 @@
 import json
-from pathlib import Path
 
 import pytest
 
 from agent.llm import ModelError, load_model
-from agent.llm.manifest import FORMAT, file_entries, read_manifest, verify_files, write_manifest
+from agent.llm.manifest import read_manifest, verify_files, write_manifest
 
 
-def make_dir(tmp_path: Path) -> Path:
-    d = tmp_path / "m"
-    d.mkdir()
-    (d / "model.onnx").write_bytes(b"\x08\x01" * 100)
-    (d / "tokenizer.json").write_text("{}")
-    write_manifest(d, {"format": FORMAT, "model": {"file": "model.onnx"}, "tokenizer": {"file": "tokenizer.json"},
-                       "chat_template": {"style": "chatml"}, "files": file_entries(d, ["model.onnx", "tokenizer.json"])})
-    return d
+@pytest.fixture
+def make_dir(fake_model_dir):
+    return lambda tmp_path: fake_model_dir(tmp_path / "m", b"\x08\x01" * 100)
 
 
-def test_intact_directory_verifies(tmp_path):
+def test_intact_directory_verifies(make_dir, tmp_path):
     d = make_dir(tmp_path)
     verify_files(d, read_manifest(d))
 
 
-def test_corrupted_file_is_named(tmp_path):
+def test_corrupted_file_is_named(make_dir, tmp_path):
     d = make_dir(tmp_path)
     data = bytearray((d / "model.onnx").read_bytes())
     data[10] ^= 0xFF
@@ -32,21 +26,21 @@ def test_corrupted_file_is_named(tmp_path):
     assert "model.onnx" in str(e.value) and "checksum" in str(e.value) and "edge-agent model build" in str(e.value)
 
 
-def test_truncated_file_is_named_with_sizes(tmp_path):
+def test_truncated_file_is_named_with_sizes(make_dir, tmp_path):
     d = make_dir(tmp_path)
     (d / "model.onnx").write_bytes(b"\x08")
     with pytest.raises(ModelError, match=r"model\.onnx.*1 bytes.*200"):
         verify_files(d, read_manifest(d))
 
 
-def test_missing_file_is_named(tmp_path):
+def test_missing_file_is_named(make_dir, tmp_path):
     d = make_dir(tmp_path)
     (d / "tokenizer.json").unlink()
     with pytest.raises(ModelError, match=r"tokenizer\.json: missing"):
         load_model(d)
 
 
-def test_missing_or_broken_manifest(tmp_path):
+def test_missing_or_broken_manifest(make_dir, tmp_path):
     d = make_dir(tmp_path)
     (d / "manifest.json").write_text("{not json")
     with pytest.raises(ModelError, match=r"manifest\.json: manifest unreadable"):
@@ -64,7 +58,7 @@ def test_missing_directory(tmp_path):
         load_model(tmp_path / "nope")
 
 
-def test_unlisted_model_file_is_refused(tmp_path):
+def test_unlisted_model_file_is_refused(make_dir, tmp_path):
     d = make_dir(tmp_path)
     m = read_manifest(d)
     m["model"]["file"] = "other.onnx"
