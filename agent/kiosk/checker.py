@@ -70,7 +70,10 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     fact_places = [fold(p.location) for p in facts.products] + [fold(f.answer) for f in facts.faq]
     product_places = [fold(p.location) for p in facts.products]
     faq_text = [fold(f.answer) for f in facts.faq]
-    for m in _PLACE.finditer(s):
+    # "we don't carry cat flaps for the back door": what follows is the shopper's own words, not a place we state
+    nc = _NOT_CARRIED.search(s) if facts.not_carried_ok else None
+    placed = s[:nc.end()] if nc else s
+    for m in _PLACE.finditer(placed):
         place = " ".join(m.group(0).split())
         # a product's place must be stated in full ("in a fridge" for "Fridge 1" is not an answer)
         exact = any(_inside(s, loc, m.start()) for loc in product_places)
@@ -102,14 +105,18 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
         problems.append("says the store does not carry it, but the facts list it")
 
     negated = bool(_NEG.search(s))
+    # "Vegetarian Dog Treats" is a name, not a claim that they are labelled vegetarian
+    claims = s
+    for p in sorted(named, key=lambda p: -len(p.name)):
+        claims = claims.replace(fold(p.name), " ")
     for word, tag in _DIET_WORDS.items():
-        if re.search(rf"\b{re.escape(word)}\b", s) and named:
+        if re.search(rf"\b{re.escape(word)}\b", claims) and named:
             has = [tag in p.tags for p in named]
             if not negated and not all(has):
                 problems.append(f"calls it {tag}, but it is not labelled {tag}")
             if negated and any(has) and "labelled" not in s:
                 problems.append(f"says it is not {tag}, but it is labelled {tag}")
-    for m in _CONTAINS.finditer(s):
+    for m in _CONTAINS.finditer(claims):
         tag = _CONTAINS_TAG[m.group(1)]
         if named and not negated and not all(tag in p.tags for p in named):
             problems.append(f"says it contains {m.group(1)}, but it is not labelled {tag}")

@@ -174,6 +174,7 @@ def _plan_product(it: Intent, products: list[Product], asked: str, currency: str
     if not s:
         s += T.availability(products, currency)
         req += [p.location for p in products if p.stock != 0]
+        req += ["in stock" for p in products if p.stock]
     if STOCK not in kinds:
         notes = [n for n in T.out_of_stock_notes(products) if not any("out of stock" in x and n.split(" is out")[0] in x for x in s)]
         s += notes

@@ -60,8 +60,11 @@ def availability(products: list[Product], currency: str) -> list[str]:
     for p in products:
         if p.stock == 0:
             out.append(f"We carry {p.name}, but it is out of stock right now.")
-        else:
+        elif p.stock is None:
             out.append(f"Yes, we have {p.name} for {money(p.price, currency)} in {p.location}.")
+        else:
+            # "got any X?" is a stock question even without the word: say it in those words
+            out.append(f"Yes, {p.name} is in stock: {money(p.price, currency)}, in {p.location}.")
     return out
 
 
@@ -107,7 +110,8 @@ def not_carried(what: str) -> str:
 
 
 def alternatives(products: list[Product], currency: str) -> str:
-    items = [f"{p.name} ({money(p.price, currency)}, {p.location})" for p in products]
+    """Nearby products for a not-carried item: where they are, not what they cost (the shopper asked about something else)."""
+    items = [f"{p.name} ({p.location})" for p in products]
     return f"We do have {join_names(items)}."
 
 

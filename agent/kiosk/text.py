@@ -29,6 +29,7 @@ pick picking up down out off over back use using used work working try trying
 guy guys folks mate sir madam miss love dear friend wondering wonder hoping hope think thought like would'd please kindly
 ok okay fine alright nearby near nearest around closest bring take allowed allow let
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
+option options choice choices
 """
 
 # Dietary words are stopwords for finding the product but kept as constraints;

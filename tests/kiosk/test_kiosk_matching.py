@@ -1,0 +1,91 @@
+"""Deciding whether the store carries what was asked: head nouns, modifiers, tags, everyday names, and how it is said."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
+from agent.kiosk.checker import Facts, check_sentence
+from agent.kiosk.planner import plan
+from agent.kiosk.retrieval import Index
+from agent.kiosk.service import Kiosk
+
+# A made-up corner shop: none of these rows come from an eval set.
+_STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "S1,Retractable Dog Lead 5m,Flexi,Dog Accessories,19.99,Aisle 4,9,,Tape lead with a brake.\n"
+          "S2,Nylon Dog Collar Red,Ancol,Dog Accessories,5.99,Aisle 4,14,,Adjustable collar.\n"
+          "S3,Whiteboard Markers 4 Pack,Expo,Markers,5.49,Aisle 1,0,,Dry-wipe markers.\n"
+          "S4,Vegetarian Dog Treats 150g,Yarrah,Dog Treats,4.29,Aisle 1,17,vegan,Plant-based strips.\n"
+          "S5,French Baguette,Bakehouse,Bread,2.20,Bread Shelf,20,vegan,Crusty baguette.\n"
+          "S6,Cappuccino,Bakehouse,Coffee,3.20,Coffee Bar,100,vegetarian,Espresso with foamed milk and cocoa dusting.\n"
+          "S7,Hot Chocolate,Bakehouse,Hot Drinks,3.40,Coffee Bar,100,vegetarian,Chocolate in steamed milk.\n"
+          "S8,A4 Copier Paper 500 Sheets,Navigator,Paper,6.99,Aisle 3,60,,Printer paper.\n"
+          "S9,Glue Stick 40g,Pritt,Desk Supplies,2.79,Aisle 4,50,non-toxic,Washable glue.\n"
+          "S10,Rubber Bands 100g,Rapesco,Desk Supplies,1.99,Aisle 4,20,contains-latex,Elastic bands.\n"
+          "S11,Eraser White,Staedtler,Pencils,1.49,Aisle 2,45,latex-free,Plastic eraser.\n"
+          "S12,Sausage Roll,Bakehouse,Hot Food,2.95,Hot Counter,16,,Pork sausage in pastry.\n"
+          "S13,Vegan Sausage Roll,Bakehouse,Hot Food,3.25,Hot Counter,0,vegan,Plant-based sausage in pastry.\n"
+          "S14,Gluten-Free Brown Loaf,Bakehouse,Bread,6.25,Bread Shelf,0,gluten-free,Brown loaf.\n"
+          "S15,Dark Rye Bread,Bakehouse,Bread,4.75,Bread Shelf,5,vegan,Rye bread.\n"
+          "S16,Worming Tablets for Cats,Drontal,Health,13.49,Counter,0,,Treats roundworm.\n"
+          "S17,Poop Bags 120 Pack,Earth Rated,Dog Accessories,5.49,Aisle 4,35,,Scented waste bags.\n")
+_FAQ = ("question,answer\n"
+        "Can I bring my pet into the shop?,\"Yes, dogs on a lead are welcome.\"\n"
+        "Do you offer dog grooming?,\"Yes, by appointment only.\"\n")
+
+
+@pytest.fixture
+def store() -> Catalog:
+    return Catalog(parse_catalog(_STORE).products, parse_faq(_FAQ).faq)
+
+
+@pytest.fixture
+def shop(store: Catalog) -> Kiosk:
+    return Kiosk(store, use_model=False)
+
+
+def test_an_availability_question_says_in_stock_in_those_words(shop):
+    a = shop.ask("got any dog leads").answer
+    assert "Retractable Dog Lead 5m" in a and "in stock" in a and "out of stock" not in a
+
+
+def test_a_product_whose_name_holds_a_dietary_word_can_be_listed(shop):
+    a = shop.ask("vegan dog treats?").answer
+    assert "Vegetarian Dog Treats 150g" in a and "can't answer" not in a
+
+
+def test_a_dietary_word_inside_a_product_name_is_not_a_claim(store):
+    p = store.product("S4")
+    assert check_sentence("Labelled vegan: Vegetarian Dog Treats 150g ($4.29, Aisle 1).", Facts([p], catalog=store)) == []
+    # ...but calling a product vegetarian that is not labelled so still fails
+    assert check_sentence("Vegetarian Dog Treats 150g is vegetarian.", Facts([p], catalog=store)) != []
+
+
+def test_the_shoppers_words_after_we_dont_carry_are_not_places(store):
+    assert check_sentence("Sorry, we don't carry cat flaps for the back door.", Facts([], catalog=store, not_carried_ok=True)) == []
+
+
+@pytest.mark.parametrize("question,name,fact", [
+    ("how much for a french stick", "French Baguette", "$2.20"),
+    ("how much is a cocoa", "Hot Chocolate", "$3.40"),
+    ("whiteboard pens in stock?", "Whiteboard Markers 4 Pack", "out of stock"),
+    ("price of the extendable dog lead", "Retractable Dog Lead 5m", "$19.99"),
+    ("where are the poo bags", "Poop Bags 120 Pack", "Aisle 4"),
+])
+def test_everyday_names_for_products(shop, question, name, fact):
+    a = shop.ask(question).answer
+    assert name in a and fact in a and "don't carry" not in a, a
+
+
+def test_not_carried_alternatives_carry_no_prices(shop):
+    a = shop.ask("do you have bubble tea").answer
+    assert "don't carry" in a and "$" not in a
+
+
+@pytest.mark.parametrize("question,row", [
+    ("can i bring my dog inside with me", "Can I bring my pet into the shop?"),
+    ("can u wash and trim my dog", "Do you offer dog grooming?"),
+])
+def test_faq_paraphrases(store, question, row):
+    p = plan(question, Index(store))
+    assert p.kind == "faq" and p.faq is not None and p.faq.question == row, p.sentences
