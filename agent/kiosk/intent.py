@@ -65,6 +65,31 @@ DIETARY_TAGS: dict[str, tuple[str, str | None]] = {
     "contains-egg": ("contains-egg", "egg-free"),
 }
 
+def constraint_tags(constraint: str) -> tuple[str, str | None]:
+    """(tag that says yes, tag that says no); a store's own labels ("latex-free", "non-toxic") work like the dietary ones."""
+    if constraint in DIETARY_TAGS:
+        return DIETARY_TAGS[constraint]
+    if constraint.endswith("-free"):
+        return constraint, "contains-" + constraint[:-5]
+    return constraint, None
+
+
+# A store label is a constraint the shopper can ask for when it reads like one: "x-free", "non-x" or an adjective.
+_LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|less))$")
+
+
+def label_pattern(tag: str) -> re.Pattern[str] | None:
+    """How a shopper writes a store label ("latex free", "no latex", "allergic to latex"), or None for a non-label tag."""
+    if tag in DIETARY_TAGS or tag.startswith("contains-") or not _LABEL_SHAPE.match(tag):
+        return None
+    if tag.endswith("-free"):
+        x = re.escape(tag[:-5])
+        return re.compile(rf"\b({x}[\s-]*free|no\s+{x}|without\s+{x}|{x}\s+allerg\w*|allergic\s+to\s+{x})\b")
+    if tag.startswith("non-"):
+        return re.compile(rf"\bnon[\s-]*{re.escape(tag[4:])}\b")
+    return re.compile(rf"\b{re.escape(tag)}\b")
+
+
 def _contains(x: str) -> re.Pattern[str]:
     """ "does it contain X", "X in it", "does the cake have X" -- but not "do you have X" (that asks for the product).
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from agent.kiosk import templates as T
 from agent.kiosk.catalog import FaqEntry, Product
-from agent.kiosk.intent import AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify, strip_constraints
+from agent.kiosk.intent import AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify, constraint_tags, strip_constraints
 from agent.kiosk.retrieval import Index
 from agent.kiosk.text import STOPWORDS, fold, stem, words
 
@@ -66,8 +66,16 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if it.task:
         return Plan("off_topic", it, sentences=[T.OFF_TOPIC])
 
+    # The store's own labels ("latex free", "non toxic") are constraints like the dietary ones.
+    for tag, rx in index.labels:
+        if rx.search(it.text) and tag not in it.dietary:
+            it.dietary.append(tag)
+            it.kinds.add(DIETARY)
     # Dietary phrases are constraints, not part of the product's name.
     text = strip_constraints(it.text)
+    for tag, rx in index.labels:
+        if tag in it.dietary:
+            text = rx.sub(" ", text)
     q = index.query(text)
     asked = _object_words(text)
     matches = index.products(q)
@@ -184,33 +192,58 @@ def _plan_product(it: Intent, products: list[Product], asked: str, currency: str
 
 def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) -> Plan:
     constraint = it.dietary[0]
+    yes_tag = constraint_tags(constraint)[0]
     if full:
         top = full[0]
-        cands = [m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9]
-        if len(cands) == 1 or top.specificity >= 0.99 or top.name_coverage < 1:
-            p = cands[0] if len(cands) == 1 or top.specificity >= 0.99 else None
-            if p is not None:
-                sentence, _ = T.dietary(p, constraint)
-                s = [sentence] + _extras(it, [p], currency)
-                return Plan("product", it, products=[p], sentences=s, required=[], asked=asked)
+        cands = _named_in_full([m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9], it.text, index)
+        # Every product that has all the words, by name or by category ("gluten free bread": the loaf is bread too).
+        tagged = _named_in_full([m.product for m in full if yes_tag in m.product.tags], it.text, index)
+        tagged = [p for p in tagged if yes_tag in p.tags]
+        specific = len(cands) == 1 and (top.specificity >= 0.99 or yes_tag in cands[0].tags or not tagged)
+        if specific:
+            p = cands[0]
+            sentence, verdict = T.dietary(p, constraint)
+            s = [sentence] + _extras(it, [p], currency)
+            others = [x for x in tagged if x.sku != p.sku][:2] if verdict is False else []
+            if others:  # "No, Sausage Roll is not labelled vegan" -- but the Vegan Sausage Roll is
+                s += T.dietary_list(others, constraint, currency) + T.out_of_stock_notes(others)
+            return Plan("product", it, products=[p, *others], sentences=s, required=[], asked=asked)
         # Several products match ("bread"): list those that meet the constraint.
-        yes_tag = constraint if not constraint.startswith("contains-") else constraint
-        ok = [p for p in cands if yes_tag in p.tags][:3]
-        if ok:
-            return Plan("dietary_list", it, products=ok, sentences=T.dietary_list(ok, constraint, currency), asked=asked)
-        names = [p for p in cands][:3]
+        if tagged:
+            ok = tagged[:3]
+            return Plan("dietary_list", it, products=ok, sentences=T.dietary_list(ok, constraint, currency) + T.out_of_stock_notes(ok),
+                        asked=asked)
+        names = cands[:3]
         sents = [T.dietary(p, constraint)[0] for p in names]
         return Plan("product", it, products=names, sentences=sents, asked=asked)
-    if q.terms and not any(m for m in index.by_tag(constraint, q.terms)):
+    if q.terms and not any(m for m in index.by_tag(yes_tag, q.terms)):
         # Asked about a kind of product we do not have at all, or none with that label.
-        any_match = index.by_tag(constraint, q.terms)
-        if not any_match:
-            matches = index.products(q)
-            if not matches or matches[0].coverage < 0.999:
-                return Plan("not_carried", it, sentences=[T.not_carried(asked or "that")], asked=asked)
-            return Plan("dietary_list", it, sentences=T.dietary_list([], constraint, currency), asked=asked)
-    items = index.by_tag(constraint, q.terms)[:3]
-    return Plan("dietary_list", it, products=items, sentences=T.dietary_list(items, constraint, currency), asked=asked)
+        matches = index.products(q)
+        if not matches or matches[0].coverage < 0.999:
+            return Plan("not_carried", it, sentences=[T.not_carried(asked or "that")], asked=asked)
+        return Plan("dietary_list", it, sentences=T.dietary_list([], constraint, currency), asked=asked)
+    items = index.by_tag(yes_tag, q.terms)[:3]
+    return Plan("dietary_list", it, products=items, sentences=T.dietary_list(items, constraint, currency) + T.out_of_stock_notes(items),
+                asked=asked)
+
+
+def _named_in_full(products: list[Product], question: str, index: Index) -> list[Product]:
+    """"the vegan sausage roll" names Vegan Sausage Roll, not Sausage Roll: a product whose whole name (less sizes) the
+    shopper typed word for word replaces the shorter names inside it. "is the sausage roll vegan" names only Sausage Roll."""
+    asked = words(question)
+    out: list[Product] = []
+    for p in products:
+        own = _name_words(p.name)
+        best = p
+        for other in index.catalog.products.values():
+            ow = _name_words(other.name)
+            if len(ow) > len(_name_words(best.name)) and _sublist(own, ow) and _sublist(ow, asked):
+                best = other
+        if best not in out:
+            out.append(best)
+    # ...and a longer name the shopper did not type word for word is not meant when a shorter one inside it was typed.
+    typed = [p for p in out if _sublist(_name_words(p.name), asked)]
+    return [p for p in out if p in typed or not any(_sublist(_name_words(t.name), _name_words(p.name)) for t in typed)]
 
 
 def _extras(it: Intent, products: list[Product], currency: str) -> list[str]:

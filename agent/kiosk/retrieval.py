@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
+from agent.kiosk.intent import label_pattern
 from agent.kiosk.text import SOFT_WORDS, STOPWORDS, content_words, stem, words
 
 
@@ -126,6 +128,9 @@ class Index:
 
         self._product_set = set(self._product_vocab)
         self._stop_phrases = [(p, m) for p, m in self.synonyms if len(p) > 1 and any(w in STOPWORDS for w in p)]
+        # the store's own labels a shopper may ask for ("latex free", "non toxic"), beside the fixed dietary ones
+        tags = sorted({t for p in catalog.products.values() for t in p.tags})
+        self.labels: list[tuple[str, re.Pattern[str]]] = [(t, rx) for t in tags if (rx := label_pattern(t)) is not None]
 
     # -- query understanding -------------------------------------------------
     def query(self, text: str) -> Query:

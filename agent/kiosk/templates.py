@@ -7,7 +7,7 @@ naturally, but whenever its sentence fails the check, one of these replaces it.
 from __future__ import annotations
 
 from agent.kiosk.catalog import Product
-from agent.kiosk.intent import DIETARY_TAGS
+from agent.kiosk.intent import constraint_tags
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -73,7 +73,7 @@ _ALLERGEN_WORD = {"contains-nuts": "nuts", "contains-gluten": "gluten", "contain
 
 def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     """The sentence and the verdict (True yes, False no, None not labelled)."""
-    yes_tag, no_tag = DIETARY_TAGS[constraint]
+    yes_tag, no_tag = constraint_tags(constraint)
     if constraint.startswith("contains-"):
         what = _ALLERGEN_WORD[constraint]
         if yes_tag in p.tags:
@@ -84,7 +84,7 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     if yes_tag in p.tags:
         return f"Yes, {p.name} is {constraint}.", True
     if no_tag and no_tag in p.tags:
-        return f"No, {p.name} contains {_ALLERGEN_WORD[no_tag]}.", False
+        return f"No, {p.name} contains {_ALLERGEN_WORD.get(no_tag, no_tag.removeprefix('contains-'))}.", False
     if constraint in ("vegan", "vegetarian"):
         return f"No, {p.name} is not labelled {constraint}.", False
     return f"{p.name} is not labelled {constraint}, so please check the package.", None

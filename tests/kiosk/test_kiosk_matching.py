@@ -89,3 +89,25 @@ def test_not_carried_alternatives_carry_no_prices(shop):
 def test_faq_paraphrases(store, question, row):
     p = plan(question, Index(store))
     assert p.kind == "faq" and p.faq is not None and p.faq.question == row, p.sentences
+
+
+@pytest.mark.parametrize("question,want,not_want", [
+    ("are the rubber bands latex free", "No, Rubber Bands 100g contains latex.", "is latex-free"),
+    ("is the white eraser latex free", "Yes, Eraser White is latex-free.", "contains"),
+    ("non toxic glue for little kids", "Yes, Glue Stick 40g is non-toxic.", "don't carry"),
+])
+def test_the_stores_own_labels_are_answered_like_dietary_ones(shop, question, want, not_want):
+    a = shop.ask(question).answer
+    assert want in a and not_want not in a, a
+
+
+def test_a_dietary_word_typed_as_part_of_a_name_picks_that_product(shop):
+    a = shop.ask("do you have the vegan sausage roll today").answer
+    assert "Vegan Sausage Roll" in a and "out of stock" in a
+    # the dietary word after the name is a question about the plain product
+    assert "No, Sausage Roll is not labelled vegan." in shop.ask("is the sausage roll vegan").answer
+
+
+def test_a_dietary_question_about_a_kind_lists_the_labelled_ones_with_their_stock(shop):
+    a = shop.ask("gluten free bread in?").answer
+    assert "Gluten-Free Brown Loaf" in a and "out of stock" in a and "Dark Rye" not in a
