@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from agent.kiosk import templates as T
 from agent.kiosk.catalog import FaqEntry, Product
 from agent.kiosk.intent import AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify, constraint_tags, strip_constraints
-from agent.kiosk.retrieval import Index
+from agent.kiosk.retrieval import SPLIT_WORDS, Index
 from agent.kiosk.text import STOPWORDS, fold, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
@@ -44,9 +44,11 @@ class Plan:
 
 def _object_words(text: str) -> str:
     """The words naming what the shopper asked about, as typed (for 'we don't carry X')."""
-    kept = []
+    kept: list[str] = []
     for w in re.split(r"[^a-z0-9%'-]+", text):
         w = w.strip("'-")
+        if kept and w in SPLIT_WORDS:  # "cat flap for the back door": the thing is the cat flap
+            break
         # no digits: the echo must not look like a price, size or place the store stated
         if w and stem(w) not in STOPWORDS and not re.fullmatch(r"[a-z]", w) and not any(c.isdigit() for c in w):
             kept.append(w)
@@ -105,8 +107,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
+    # ...unless the thing asked about is a product and the row does not mention it ("where do I order a coffee").
+    head_is_product = q.head >= 0 and any(m.head_hit and m.strict > 0 for m in matches)
     if (not full and not product_first and best_faq is not None and best_faq.specificity > 0
-            and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
+            and (best_faq.head_hit or not head_is_product) and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
             and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)):
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
@@ -122,8 +126,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         if it.kinds:
             return Plan("not_carried", it, sentences=["Which product are you looking for? Please type its name."], asked=asked)
         return Plan("off_topic", it, sentences=[T.OFF_TOPIC])
-    partial = [m.product for m in matches if m.coverage >= 0.5 and m.name_coverage > 0][:2]
-    shopping = bool(it.kinds) or (len(q.terms) <= 3 and not _QUESTION_WORDS.search(it.text))
+    # Alternatives only of the kind asked for: "paper shredders" gets no copier paper, "pizza slice" no cake slice.
+    partial = [m.product for m in matches if m.coverage >= 0.5 and m.name_coverage > 0 and m.head_hit][:2]
+    # A plain phrase naming things is shopping; so is a longer one when part of it names what the store sells.
+    shopping = bool(it.kinds) or (not _QUESTION_WORDS.search(it.text) and (len(q.terms) <= 3 or any(m.strict > 0 for m in matches)))
     if not shopping and not partial:
         return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
     sentences = [T.not_carried(asked)]

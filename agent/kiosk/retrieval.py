@@ -20,7 +20,7 @@ from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
 from agent.kiosk.intent import label_pattern
-from agent.kiosk.text import SOFT_WORDS, STOPWORDS, content_words, stem, words
+from agent.kiosk.text import PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, stem, words
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +57,7 @@ class Match:
     bm25: float
     specificity: float  # share of the product name's words the shopper used
     strict: float = 0.0  # coverage without forgiving packaging and filler words
+    head_hit: bool = True  # the product is the kind of thing asked for (its head word matched, and it is no packaging word)
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,41 @@ class FaqMatch:
     coverage: float
     specificity: float  # share of the FAQ question's own words the shopper used
     known_coverage: float = 0.0  # coverage counting only words this store's catalog, FAQ or synonyms use at all
+    head_hit: bool = True  # the row has the word for the thing asked about ("order a *coffee*" is not the cake-order row)
 
 
 @dataclass(frozen=True)
 class Query:
     terms: tuple[Term, ...]
     text: str  # the shopper's object words as typed (normalised), for "we don't carry X"
+    head: int = -1  # index in terms of the thing asked for ("gps *tracker* for dog collar"); -1 when unknown
+
+
+# Words after which the shopper says what the thing is for or goes with, not what it is ("tracker for dog collar").
+SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which"})
+
+
+def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
+    """The term naming the thing asked for: the last one before the first 'for/with/in...' that follows a term,
+    skipping packaging words ("pizza *slice*" is about pizza)."""
+    if not terms:
+        return -1
+    first = min(t.pos for t in terms)
+    cut = next((i for i, w in enumerate(toks) if w in SPLIT_WORDS and i > first), len(toks))
+    before = [i for i, t in enumerate(terms) if t.pos < cut]
+    # the first run of words, allowing one word between them ("order a coffee"), not "sausage rolls where are they"
+    run = before[:1]
+    for i in before[1:]:
+        if terms[i].pos - terms[run[-1]].pos > 2:
+            break
+        run.append(i)
+    if not run:
+        return -1
+    solid = [i for i in run if terms[i].word not in SOFT_WORDS]
+    if not solid:  # "a slice of lemon drizzle": the packaging word is not the thing
+        rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS]
+        return rest[-1] if rest else run[-1]
+    return solid[-1]
 
 
 def _doc_words(p: Product) -> tuple[set[str], set[str]]:
@@ -128,6 +158,13 @@ class Index:
 
         self._product_set = set(self._product_vocab)
         self._stop_phrases = [(p, m) for p, m in self.synonyms if len(p) > 1 and any(w in STOPWORDS for w in p)]
+        # words that start three or more categories ("Dog Food", "Dog Toys", "Dog Treats"): who or what a product is for
+        starts: dict[str, set[str]] = {}
+        for p in catalog.products.values():
+            cw = [w for w in words(p.category) if w not in STOPWORDS]
+            if len(cw) > 1 and cw[0] not in SOFT_WORDS:
+                starts.setdefault(cw[0], set()).add(" ".join(cw))
+        self._dimensions = frozenset(w for w, cats in starts.items() if len(cats) >= 3)
         # the store's own labels a shopper may ask for ("latex free", "non toxic"), beside the fixed dietary ones
         tags = sorted({t for p in catalog.products.values() for t in p.tags})
         self.labels: list[tuple[str, re.Pattern[str]]] = [(t, rx) for t in tags if (rx := label_pattern(t)) is not None]
@@ -179,7 +216,7 @@ class Index:
                         terms[j] = Term("", frozenset())
                     used.update(range(i, i + n))
         terms = sorted([t for t in terms if t.word] + phrased, key=lambda t: t.pos)
-        return Query(tuple(terms), " ".join(content_words(text)))
+        return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks))
 
     def _product_word(self, w: str) -> bool:
         return w in self._product_set or (len(w) >= 4 and any(v.startswith(w) for v in self._product_vocab))
@@ -199,6 +236,13 @@ class Index:
         if t.known or t.pos < 0 or not any(hits):
             return False
         return not any(h and abs(terms[j].pos - t.pos) == 1 for j, h in enumerate(hits) if j != i)
+
+    def _serves_any(self, t: Term, sku: str) -> bool:
+        """"dog brush" finds the Slicker Brush: a word that divides this store's categories (dog/cat in Dog Food, Cat Toys,
+        Dog Treats...) asks for nothing when the product names none of those words -- it is for any of them."""
+        if t.word not in self._dimensions:
+            return False
+        return not (self._docs[sku][1] & self._dimensions)
 
     def _spellings(self, t: Term) -> frozenset[str]:
         """The term's spelling fixes (single words), as opposed to its synonym meanings."""
@@ -230,14 +274,18 @@ class Index:
                     for t in q.terms]
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
                 hits = [h or (bool(t.weak) and _covers(t.weak, name)) for t, h in zip(q.terms, hits, strict=True)]
+            head_ok = q.head < 0 or hits[q.head]
+            # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
             soft_missed = sum(1 for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))
-                              if not h and (t.word in SOFT_WORDS or self._filler(q.terms, hits, i)))
+                              if not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (i != q.head and self._filler(q.terms, hits, i))
+                                            or (head_ok and i != q.head and self._serves_any(t, sku))))
             hit = sum(hits) + soft_missed
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
             own = [w for w in words(p.name) if w not in STOPWORDS and not any(c.isdigit() for c in w)]
             spec = sum(_covers(frozenset({w}), used) for w in own) / max(1, len(own))
-            out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms)))
+            head_hit = q.head < 0 or (hits[q.head] and q.terms[q.head].word not in SOFT_WORDS)
+            out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms), head_hit))
         out.sort(key=lambda m: (-m.coverage, -m.name_coverage, -m.specificity, m.bm25))
         return out[:limit]
 
@@ -257,7 +305,9 @@ class Index:
             known = [t for t in q.terms if any(w in self._vocab_set for a in t.alternatives for w in a.split())]
             known_hit = sum(_covers(t.alternatives, qw) or any(a in aw for a in t.alternatives) or
                             any(all(w in aw for w in a.split()) for a in t.alternatives if " " in a) for t in known)
-            out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec, known_hit / len(known) if known else 0.0))
+            head = q.terms[q.head] if q.head >= 0 else None
+            head_hit = head is None or _covers(head.alternatives, qw) or any(all(w in aw for w in a.split()) for a in head.alternatives)
+            out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec, known_hit / len(known) if known else 0.0, head_hit))
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]
 

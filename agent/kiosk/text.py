@@ -30,6 +30,8 @@ guy guys folks mate sir madam miss love dear friend wondering wonder hoping hope
 ok okay fine alright nearby near nearest around closest bring take allowed allow let
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 option options choice choices
+they them their theirs he him his she her hers someone somebody
+son daughter husband wife partner mum mom dad mother father boyfriend girlfriend grandma grandad
 """
 
 # Dietary words are stopwords for finding the product but kept as constraints;
@@ -68,6 +70,8 @@ STOPWORDS = frozenset(stem(w) for w in _STOP_TEXT.split())
 
 # Packaging words: "a bag of peppermint tea" is still the peppermint tea, even if its name has no "bag".
 SOFT_WORDS = frozenset(stem(w) for w in ["bag", "pack", "packet", "box", "bottle", "can", "tin", "jar", "carton", "tub", "piece", "slice", "portion", "loaf"])
+# Ways of getting a product, not the product: "where do I order a coffee" is the coffee (an FAQ may still be about ordering).
+PRODUCT_VERBS = frozenset(stem(w) for w in ["order", "ordering", "reserve", "preorder", "collect"])
 
 
 def words(text: str) -> list[str]:

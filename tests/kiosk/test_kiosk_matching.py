@@ -28,10 +28,14 @@ _STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
           "S14,Gluten-Free Brown Loaf,Bakehouse,Bread,6.25,Bread Shelf,0,gluten-free,Brown loaf.\n"
           "S15,Dark Rye Bread,Bakehouse,Bread,4.75,Bread Shelf,5,vegan,Rye bread.\n"
           "S16,Worming Tablets for Cats,Drontal,Health,13.49,Counter,0,,Treats roundworm.\n"
-          "S17,Poop Bags 120 Pack,Earth Rated,Dog Accessories,5.49,Aisle 4,35,,Scented waste bags.\n")
+          "S17,Poop Bags 120 Pack,Earth Rated,Dog Accessories,5.49,Aisle 4,35,,Scented waste bags.\n"
+          "S18,Rope Tug Toy,Rosewood,Dog Toys,4.49,Aisle 4,3,,Knotted rope.\n"
+          "S19,Slicker Brush Medium,Hertzko,Grooming,9.99,Aisle 8,9,,Removes loose fur.\n"
+          "S20,Oatmeal Dog Shampoo,Animology,Grooming,6.99,Aisle 8,12,,Gentle shampoo.\n")
 _FAQ = ("question,answer\n"
         "Can I bring my pet into the shop?,\"Yes, dogs on a lead are welcome.\"\n"
-        "Do you offer dog grooming?,\"Yes, by appointment only.\"\n")
+        "Do you offer dog grooming?,\"Yes, by appointment only.\"\n"
+        "How do I order a celebration cake?,Order at the counter 48 hours ahead.\n")
 
 
 @pytest.fixture
@@ -111,3 +115,29 @@ def test_a_dietary_word_typed_as_part_of_a_name_picks_that_product(shop):
 def test_a_dietary_question_about_a_kind_lists_the_labelled_ones_with_their_stock(shop):
     a = shop.ask("gluten free bread in?").answer
     assert "Gluten-Free Brown Loaf" in a and "out of stock" in a and "Dark Rye" not in a
+
+
+@pytest.mark.parametrize("question,echo", [
+    ("gps tracker for dog collar", "Sorry, we don't carry gps tracker."),
+    ("do you sell paper shredders", "Sorry, we don't carry paper shredders."),
+    ("need a uv heat lamp for my tortoise", "Sorry, we don't carry uv heat lamp."),
+    ("pizza slice", "Sorry, we don't carry pizza slice."),
+])
+def test_the_thing_asked_for_must_match_not_only_what_it_is_for(shop, question, echo):
+    a = shop.ask(question).answer
+    # no product that only shares a word with what it is for, or its packaging, is offered
+    assert a == echo, a
+
+
+def test_a_word_that_divides_the_categories_asks_for_nothing_when_the_product_names_none(shop):
+    # Dog Accessories, Dog Treats, Dog Toys: the brush names no animal, so it is a brush for a dog too
+    assert "Aisle 8" in shop.ask("where do i find a dog brush").answer
+    # ...but the dog shampoo is not a cat shampoo
+    a = shop.ask("do you have cat shampoo")
+    assert "don't carry" in a.answer and "$" not in a.answer
+
+
+def test_a_product_verb_does_not_hand_the_question_to_an_faq_about_something_else(shop):
+    a = shop.ask("where do i order a coffee").answer
+    assert "Coffee Bar" in a and "48 hours" not in a
+    assert "48 hours" in shop.ask("need a birthday cake for friday how far ahead do i have to order").answer
