@@ -221,7 +221,16 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
             # gate and up packed into one MatMulNBits (one kernel call, one offset correction), then split
             gate_up = exact_matmul(f"l{i}.gate_up", f"l{i}.norm2", i, ["mlp/gate_proj", "mlp/up_proj"])
             inter = int(config["intermediate_size"])
-            if i == 0:
+            if f"split.{inter}" not in {x.name for x in inits}:
+                add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
+            gate, up = f"l{i}.gate", f"l{i}.up"
+            nodes.append(helper.make_node("Split", [gate_up, f"split.{inter}"], [gate, up], name=f"l{i}.split", axis=-1))
+        elif bits_for(g_name) == bits_for(u_name) and q.get("pack_gate_up", True):
+            # one MatMulNBits over [gate | up] (each column is quantized on its own, so the weights are
+            # the same): one kernel call and one int8 quantization of the input instead of two
+            inter = int(config["intermediate_size"])
+            gate_up = matmul(f"l{i}.gate_up", f"l{i}.norm2", np.concatenate([w.const_input(g_name), w.const_input(u_name)], axis=1), bits_for(g_name))
+            if f"split.{inter}" not in {x.name for x in inits}:
                 add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
             gate, up = f"l{i}.gate", f"l{i}.up"
             nodes.append(helper.make_node("Split", [gate_up, f"split.{inter}"], [gate, up], name=f"l{i}.split", axis=-1))

@@ -12,7 +12,7 @@ from agent.llm.errors import ModelError
 from agent.paths import models_dir
 
 # Bump when the build pipeline changes in a way that changes its output.
-BUILDER_VERSION = "4"
+BUILDER_VERSION = "5"
 # Bump when the dequantize/export stage changes (its output is cached separately).
 EXPORT_VERSION = "1"
 
