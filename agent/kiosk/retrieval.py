@@ -109,6 +109,20 @@ def _doc_words(p: Product) -> tuple[set[str], set[str]]:
     return name, allw
 
 
+def _edits_within_one(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (one letter inserted, deleted, changed, or two neighbours swapped)."""
+    if a == b:
+        return True
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:])
+    return a[i:] == b[i + 1:] if len(b) == len(a) + 1 else False
+
+
 def _word_in(w: str, doc: set[str]) -> bool:
     return w in doc or (len(w) >= 4 and any(d.startswith(w) for d in doc))
 
@@ -185,6 +199,11 @@ class Index:
         terms: list[Term] = []
         for pos, t in kept:
             alts = {t}
+            if t not in self._vocab_set and len(t) == 3 and t.isalpha():
+                # "poo" for "poop": a three-letter word may lack its last letter, counted only beside another matched word
+                terms.append(Term(t, frozenset(alts), frozenset(v for v in self.vocab if len(v) == 4 and v.startswith(t)), pos,
+                                  known=self._product_word(t)))
+                continue
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
                 # short words are one letter away from many others ("paint"/"pain"): demand more of them
                 fix = difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.9 if len(t) <= 5 else 0.85)
@@ -192,7 +211,8 @@ class Index:
                     continue  # a misspelt question word ("wher", "prise") is not a product
                 alts |= set(fix)
                 if not fix:
-                    weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75))
+                    # looser fixes: "tablts"/"tablet" (one edit), "wormer"/"worming" (one root)
+                    weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75)) | self._same_root(t) | self._one_edit(t)
                     split = self._compound(t)
                     if split:  # "handcream" -> "hand cream"
                         terms.append(Term(t, frozenset(alts | {split}), pos=pos))
@@ -217,6 +237,20 @@ class Index:
                     used.update(range(i, i + n))
         terms = sorted([t for t in terms if t.word] + phrased, key=lambda t: t.pos)
         return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks))
+
+    def _one_edit(self, w: str) -> frozenset[str]:
+        """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours)."""
+        if len(w) < 5:
+            return frozenset()
+        return frozenset(v for v in self.vocab if abs(len(v) - len(w)) <= 1 and len(v) >= 5 and _edits_within_one(w, v))
+
+    def _same_root(self, w: str) -> frozenset[str]:
+        """"wormer" and "worming" share a root: catalog words that start with ``w`` less its ending (weak fixes)."""
+        for end in ("ers", "er", "ing", "ed", "able", "ation", "s"):
+            root = w[: -len(end)] if w.endswith(end) else ""
+            if len(root) >= 4:
+                return frozenset(v for v in self._product_vocab if v.startswith(root) and v != w)
+        return frozenset()
 
     def _product_word(self, w: str) -> bool:
         return w in self._product_set or (len(w) >= 4 and any(v.startswith(w) for v in self._product_vocab))

@@ -141,3 +141,20 @@ def test_a_product_verb_does_not_hand_the_question_to_an_faq_about_something_els
     a = shop.ask("where do i order a coffee").answer
     assert "Coffee Bar" in a and "48 hours" not in a
     assert "48 hours" in shop.ask("need a birthday cake for friday how far ahead do i have to order").answer
+
+
+def test_spelling_fixes_beside_another_matched_word(store):
+    from agent.kiosk.retrieval import _edits_within_one
+
+    assert _edits_within_one("tablt", "tablet") and _edits_within_one("brsuh", "brush") and not _edits_within_one("paint", "pinto")
+    ix = Index(store)
+    # "wormer" shares a root with "worming", "tablts" is one letter from "tablets": both count beside "cats"
+    top = ix.products(ix.query("wormer tablts for cats"))[0]
+    assert top.product.name == "Worming Tablets for Cats" and top.coverage == 1.0
+    # a looser fix alone is not enough: "wormer" by itself is not the worming tablets
+    assert all(m.coverage < 1.0 for m in ix.products(ix.query("wormer")))
+
+
+def test_a_loose_fix_does_not_turn_a_store_word_into_a_product(shop):
+    # "paint" is one letter from "point" (an FAQ word): still not carried
+    assert "don't carry paint" in shop.ask("do you sell paint").answer
