@@ -74,10 +74,18 @@ class Query:
     terms: tuple[Term, ...]
     text: str  # the shopper's object words as typed (normalised), for "we don't carry X"
     head: int = -1  # index in terms of the thing asked for ("gps *tracker* for dog collar"); -1 when unknown
+    split: int = -1  # word position of the 'for/with/in...' after the thing asked for; -1 when none
 
 
 # Words after which the shopper says what the thing is for or goes with, not what it is ("tracker for dog collar").
 SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which"})
+
+
+def split_pos(terms: tuple[Term, ...], toks: list[str]) -> int:
+    if not terms:
+        return -1
+    first = min(t.pos for t in terms)
+    return next((i for i, w in enumerate(toks) if w in SPLIT_WORDS and i > first), -1)
 
 
 def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
@@ -154,6 +162,7 @@ class Index:
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name)), " ".join(words(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
         product_vocab = {w for w in vocab if len(w) > 2}
+        self._catalog_words = frozenset(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
         self._faq_words: dict[int, tuple[set[str], set[str]]] = {}
         for f in catalog.faq:
@@ -236,7 +245,7 @@ class Index:
                         terms[j] = Term("", frozenset())
                     used.update(range(i, i + n))
         terms = sorted([t for t in terms if t.word] + phrased, key=lambda t: t.pos)
-        return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks))
+        return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks), split_pos(tuple(terms), toks))
 
     def _one_edit(self, w: str) -> frozenset[str]:
         """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours)."""
@@ -270,6 +279,16 @@ class Index:
         if t.known or t.pos < 0 or not any(hits):
             return False
         return not any(h and abs(terms[j].pos - t.pos) == 1 for j, h in enumerate(hits) if j != i)
+
+    def _purpose(self, q: Query, t: Term) -> bool:
+        """"plastic sleeves for my folder": what the thing is for, when no product of this store names it, asks nothing of
+        the product. A word some product here does name ("charger for samsung") still has to match."""
+        if q.split < 0 or t.pos <= q.split or q.head < 0:
+            return False
+        return not any(self._catalog_word(a) for a in self._spellings(t) | {t.word})
+
+    def _catalog_word(self, w: str) -> bool:
+        return w in self._catalog_words or (len(w) >= 4 and any(v.startswith(w) for v in self._catalog_words))
 
     def _serves_any(self, t: Term, sku: str) -> bool:
         """"dog brush" finds the Slicker Brush: a word that divides this store's categories (dog/cat in Dog Food, Cat Toys,
@@ -312,7 +331,8 @@ class Index:
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
             soft_missed = sum(1 for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))
                               if not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (i != q.head and self._filler(q.terms, hits, i))
-                                            or (head_ok and i != q.head and self._serves_any(t, sku))))
+                                            or (head_ok and i != q.head and self._serves_any(t, sku))
+                                            or (head_ok and self._purpose(q, t))))
             hit = sum(hits) + soft_missed
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}

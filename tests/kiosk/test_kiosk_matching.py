@@ -158,3 +158,18 @@ def test_spelling_fixes_beside_another_matched_word(store):
 def test_a_loose_fix_does_not_turn_a_store_word_into_a_product(shop):
     # "paint" is one letter from "point" (an FAQ word): still not carried
     assert "don't carry paint" in shop.ask("do you sell paint").answer
+
+
+_OFFICE = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "O1,Plastic Punched Pockets A4 100 Pack,Rexel,Filing,5.99,Aisle 5,30,,Clear pockets for ring binders.\n"
+           "O2,Phone Charger Lightning,Anker,Electrical,12.99,Aisle 2,5,,Charger for iPhone.\n"
+           "O3,Samsung Phone Case,Spigen,Electrical,9.99,Aisle 2,5,,Slim case.\n")
+
+
+def test_what_the_thing_is_for_counts_only_when_the_store_names_it():
+    k = Kiosk(Catalog(parse_catalog(_OFFICE).products, []), use_model=False)
+    # no product here names a folder: the sleeves for it are the punched pockets
+    assert "Aisle 5" in k.ask("plastic sleeves for my folder where").answer
+    # Samsung is a word this store uses: a charger for a Samsung is not the Lightning charger
+    a = k.ask("do you have a charger for samsung")
+    assert "don't carry" in a.answer and "Yes" not in a.answer, a.answer
