@@ -88,6 +88,13 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     full = [m for m in matches if m.coverage >= 0.999]
     faq_full = best_faq is not None and best_faq.coverage >= 0.999
     use_faq = faq_full and (not full or (not product_first and best_faq.specificity > full[0].specificity))
+    # "how much is grooming": no product is named so (only a category is), the FAQ row's question has every word
+    if (not use_faq and faq_full and full and product_first and DIETARY not in it.kinds and best_faq is not None
+            and all(m.name_coverage == 0 for m in full) and len(best_faq.asked_terms) == len(q.terms)):
+        use_faq = True
+    # "pet carrier for a cat": a product named for the thing asked about beats a row that only mentions it in its answer
+    if use_faq and full and full[0].head_named and best_faq is not None and not best_faq.head_asked:
+        use_faq = False
     # The product matched only by forgiving filler words, the FAQ row by the words themselves: the FAQ is meant.
     if (not use_faq and full and not product_first and best_faq is not None and best_faq.specificity > 0
             and best_faq.coverage > full[0].strict + 1e-9):
@@ -112,6 +119,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not full and not product_first and best_faq is not None and best_faq.specificity > 0
             and (best_faq.head_hit or not head_is_product) and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
             and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)):
+        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
+
+    # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.
+    if (not full and not it.dietary and best_faq is not None and matches and matches[0].coverage >= 0.5 and matches[0].missed
+            and set(matches[0].missed) <= best_faq.asked_terms):
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
     if DIETARY in it.kinds and it.dietary:

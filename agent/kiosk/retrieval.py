@@ -35,7 +35,11 @@ def default_synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(sorted(((p, tuple(m)) for p, m in merged.items()), key=lambda pm: -len(pm[0])))
 
 
-_STOP_LIST = sorted(w for w in STOPWORDS if len(w) >= 4)
+# Question words a shopper misspells ("wher", "prise"): a near miss of one of these is dropped, not taken for a product.
+# Only these: "tank" is near "thank" and "socks" near "stock", and those are things a store may sell.
+_STOP_LIST = sorted(stem(w) for w in ("where", "wheres", "price", "prices", "much", "many", "have", "aisle", "available", "availability",
+                                      "carry", "locate", "location", "which", "what", "there", "please", "anything", "something",
+                                      "looking", "does", "sell", "selling", "cost", "costs"))
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Match:
     specificity: float  # share of the product name's words the shopper used
     strict: float = 0.0  # coverage without forgiving packaging and filler words
     head_hit: bool = True  # the product is the kind of thing asked for (its head word matched, and it is no packaging word)
+    head_named: bool = False  # ...and the product's name (or brand) has that word
+    missed: tuple[int, ...] = ()  # indices of the shopper's terms this product lacks (and that were not forgiven)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class FaqMatch:
     specificity: float  # share of the FAQ question's own words the shopper used
     known_coverage: float = 0.0  # coverage counting only words this store's catalog, FAQ or synonyms use at all
     head_hit: bool = True  # the row has the word for the thing asked about ("order a *coffee*" is not the cake-order row)
+    head_asked: bool = True  # ...in its question, not only somewhere in its answer
+    asked_terms: frozenset[int] = frozenset()  # indices of the shopper's terms the row's question itself has
 
 
 @dataclass(frozen=True)
@@ -216,6 +224,8 @@ class Index:
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
                 # short words are one letter away from many others ("paint"/"pain"): demand more of them
                 fix = difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.9 if len(t) <= 5 else 0.85)
+                if not fix:
+                    fix = self._inflection(t)  # "groomed" -> "groom", "grooming": the same word, not a guess
                 if not fix and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
                     continue  # a misspelt question word ("wher", "prise") is not a product
                 alts |= set(fix)
@@ -252,6 +262,14 @@ class Index:
         if len(w) < 5:
             return frozenset()
         return frozenset(v for v in self.vocab if abs(len(v) - len(w)) <= 1 and len(v) >= 5 and _edits_within_one(w, v))
+
+    def _inflection(self, w: str) -> list[str]:
+        """Catalog forms of the same verb: "groomed" -> "groom", "grooming" (stem of five letters or more)."""
+        for end in ("ed", "ing"):
+            root = w[: -len(end)] if w.endswith(end) else ""
+            if len(root) >= 5:
+                return sorted(v for v in self.vocab if v in (root, root + "e", root + "ing", root + "er", root + "ed", root + "s"))
+        return []
 
     def _same_root(self, w: str) -> frozenset[str]:
         """"wormer" and "worming" share a root: catalog words that start with ``w`` less its ending (weak fixes)."""
@@ -329,17 +347,21 @@ class Index:
                 hits = [h or (bool(t.weak) and _covers(t.weak, name)) for t, h in zip(q.terms, hits, strict=True)]
             head_ok = q.head < 0 or hits[q.head]
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
-            soft_missed = sum(1 for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))
-                              if not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (i != q.head and self._filler(q.terms, hits, i))
-                                            or (head_ok and i != q.head and self._serves_any(t, sku))
-                                            or (head_ok and self._purpose(q, t))))
+            forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (i != q.head and self._filler(q.terms, hits, i))
+                                   or (head_ok and i != q.head and self._serves_any(t, sku))
+                                   or (head_ok and self._purpose(q, t)))
+                        for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))]
+            soft_missed = sum(forgiven)
+            missed = tuple(i for i, (h, f) in enumerate(zip(hits, forgiven, strict=True)) if not h and not f)
             hit = sum(hits) + soft_missed
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
             own = [w for w in words(p.name) if w not in STOPWORDS and not any(c.isdigit() for c in w)]
             spec = sum(_covers(frozenset({w}), used) for w in own) / max(1, len(own))
             head_hit = q.head < 0 or (hits[q.head] and q.terms[q.head].word not in SOFT_WORDS)
-            out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms), head_hit))
+            head_named = head_hit and q.head >= 0 and _covers(q.terms[q.head].alternatives, name)
+            out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms), head_hit, head_named,
+                             missed))
         out.sort(key=lambda m: (-m.coverage, -m.name_coverage, -m.specificity, m.bm25))
         return out[:limit]
 
@@ -361,7 +383,10 @@ class Index:
                             any(all(w in aw for w in a.split()) for a in t.alternatives if " " in a) for t in known)
             head = q.terms[q.head] if q.head >= 0 else None
             head_hit = head is None or _covers(head.alternatives, qw) or any(all(w in aw for w in a.split()) for a in head.alternatives)
-            out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec, known_hit / len(known) if known else 0.0, head_hit))
+            head_asked = head is None or _covers(head.alternatives, qw)
+            asked_terms = frozenset(i for i, t in enumerate(q.terms) if _covers(t.alternatives, qw))
+            out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec, known_hit / len(known) if known else 0.0, head_hit, head_asked,
+                                asked_terms))
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]
 
