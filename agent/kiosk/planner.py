@@ -42,13 +42,19 @@ class Plan:
         return self.kind == "product" and bool(self.products) and DIETARY not in self.intent.kinds
 
 
-def _object_words(text: str) -> str:
-    """The words naming what the shopper asked about, as typed (for 'we don't carry X')."""
+def _object_words(text: str, whole: bool = False) -> str:
+    """The words naming what the shopper asked about, as typed (for 'we don't carry X').
+
+    "cat flap for the back door": the thing is the cat flap. With ``whole`` the 'for ...' part stays, because it is what
+    the store lacks ("we don't carry lead for puppy" -- beside the dog lead it does have)."""
     kept: list[str] = []
     for w in re.split(r"[^a-z0-9%'-]+", text):
         w = w.strip("'-")
-        if kept and w in SPLIT_WORDS:  # "cat flap for the back door": the thing is the cat flap
-            break
+        if kept and w in SPLIT_WORDS:
+            if not whole or kept[-1] in SPLIT_WORDS:
+                break
+            kept.append(w)
+            continue
         # no digits: the echo must not look like a price, size or place the store stated
         if w and stem(w) not in STOPWORDS and not re.fullmatch(r"[a-z]", w) and not any(c.isdigit() for c in w):
             kept.append(w)
@@ -123,7 +129,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
 
     # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.
     if (not full and not it.dietary and best_faq is not None and matches and matches[0].coverage >= 0.5 and matches[0].missed
-            and set(matches[0].missed) <= best_faq.asked_terms):
+            and set(matches[0].missed) <= best_faq.asked_terms
+            and all(q.split < 0 or q.terms[i].pos < q.split for i in matches[0].missed)):  # not "a lead for my puppy"
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
     if DIETARY in it.kinds and it.dietary:
@@ -139,11 +146,16 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             return Plan("not_carried", it, sentences=["Which product are you looking for? Please type its name."], asked=asked)
         return Plan("off_topic", it, sentences=[T.OFF_TOPIC])
     # Alternatives only of the kind asked for: "paper shredders" gets no copier paper, "pizza slice" no cake slice.
-    partial = [m.product for m in matches if m.coverage >= 0.5 and m.name_coverage > 0 and m.head_hit][:2]
+    near = [m for m in matches if m.coverage >= 0.5 and m.name_coverage > 0 and m.head_hit][:2]
+    partial = [m.product for m in near]
     # A plain phrase naming things is shopping; so is a longer one when part of it names what the store sells.
     shopping = bool(it.kinds) or (not _QUESTION_WORDS.search(it.text) and (len(q.terms) <= 3 or any(m.strict > 0 for m in matches)))
     if not shopping and not partial:
         return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
+    if near and near[0].missed and all(q.split >= 0 and q.terms[i].pos > q.split for i in near[0].missed):
+        # the store has the thing, not the thing for that: say which
+        ws = _object_words(text, whole=True).split()
+        asked = " ".join(ws[:-1] if ws and ws[-1] in SPLIT_WORDS else ws)
     sentences = [T.not_carried(asked)]
     if partial:
         sentences.append(T.alternatives(partial, currency))

@@ -217,3 +217,11 @@ def test_an_faq_answer_that_says_we_do_not_sell_something_is_shown_whole():
                   parse_faq("question,answer\nDo you sell live animals?,No. We do not sell live animals but we can recommend a rescue.\n").faq)
     a = Kiosk(cat, use_model=False).ask("do you sell puppies").answer
     assert "We do not sell live animals" in a and "$" not in a, a
+
+
+def test_a_missing_for_part_is_said_and_does_not_hand_over_to_an_faq():
+    cat = Catalog(parse_catalog(_PETS + "P5,Puppy Food 1.5kg,Pedigree,Dog Food,12.75,Aisle 2,5,,For puppies.\n"
+                                        "P6,Retractable Dog Lead 5m,Flexi,Dog Accessories,19.99,Aisle 4,9,,Tape lead.\n").products,
+                  parse_faq("question,answer\nDo you sell live animals?,No. We do not sell live animals.\n").faq)
+    a = Kiosk(cat, use_model=False).ask("a lead for my puppy").answer
+    assert a == "Sorry, we don't carry lead for puppy. We do have Retractable Dog Lead 5m (Aisle 4).", a
