@@ -111,6 +111,9 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     level = int(q.get("accuracy_level", 0))
     eight = [re.compile(p) for p in q.get("keep_8bit", [])]
     head_bits = int(q.get("lm_head_bits", 8))
+    # 4-bit block length per export node pattern: shorter blocks are a finer grid (one more scale
+    # per 16 weights) for a MatMul that 4-bit blocks of 32 would hurt, at no extra kernel call.
+    block_by_node = [(re.compile(p), int(b)) for p, b in q.get("block_size_by_node", {}).items()]
 
     inits: list[Any] = []
     nodes: list[Any] = []
@@ -120,9 +123,11 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
         inits.append(numpy_helper.from_array(arr, name))
         return name
 
-    def matmul(name: str, x: str, w_kn: np.ndarray, bits: int) -> str:
+    def matmul(name: str, x: str, w_kn: np.ndarray, *node_names: str, bits: int | None = None) -> str:
+        """A MatMulNBits whose bits and block length follow the recipe's patterns for ``node_names``."""
         k, n = w_kn.shape
-        bs = block8 if bits == 8 else block
+        bits = bits or bits_for(*node_names)
+        bs = block8 if bits == 8 else next((b for pat, b in block_by_node if any(pat.search(x) for x in node_names)), block)
         packed, scales = _quantize(w_kn, bits, bs)
         add_init(f"{name}.qweight", packed)
         add_init(f"{name}.scales", scales.reshape(-1))
@@ -202,7 +207,7 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
             qkv_out = exact_matmul(f"l{i}.qkv", f"l{i}.norm1", i, [f"self_attn/{x}_proj" for x in "qkv"])
         else:
             qkv = np.concatenate([w.const_input(n) for n in names], axis=1)
-            qkv_out = matmul(f"l{i}.qkv", f"l{i}.norm1", qkv, bits_for(*names))
+            qkv_out = matmul(f"l{i}.qkv", f"l{i}.norm1", qkv, *names)
         nodes.append(helper.make_node("GroupQueryAttention", [qkv_out, "", "", f"past_key_values.{i}.key", f"past_key_values.{i}.value", "seqlens_k",
                                                               "total_sequence_length", "cos_cache", "sin_cache"],
                                       [f"l{i}.attn", f"present.{i}.key", f"present.{i}.value"], name=f"l{i}.gqa", domain=MS,
@@ -211,7 +216,7 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
         if use_exact(o_name):
             o_out = exact_matmul(f"l{i}.o", f"l{i}.attn", i, ["self_attn/o_proj"])
         else:
-            o_out = matmul(f"l{i}.o", f"l{i}.attn", w.const_input(o_name), bits_for(o_name))
+            o_out = matmul(f"l{i}.o", f"l{i}.attn", w.const_input(o_name), o_name)
         ln2 = add_init(f"l{i}.ln2", w.const_input(f"{p}/post_attention_layernorm/Mul_1"))
         nodes.append(helper.make_node("SkipSimplifiedLayerNormalization", [o_out, residual, ln2], [f"l{i}.norm2", "", "", f"l{i}.res2"],
                                       name=f"l{i}.norm2", domain=MS, epsilon=eps))
@@ -225,25 +230,25 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
                 add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
             gate, up = f"l{i}.gate", f"l{i}.up"
             nodes.append(helper.make_node("Split", [gate_up, f"split.{inter}"], [gate, up], name=f"l{i}.split", axis=-1))
-        elif bits_for(g_name) == bits_for(u_name) and q.get("pack_gate_up", True):
+        elif bits_for(g_name) == bits_for(u_name):
             # one MatMulNBits over [gate | up] (each column is quantized on its own, so the weights are
             # the same): one kernel call and one int8 quantization of the input instead of two
             inter = int(config["intermediate_size"])
-            gate_up = matmul(f"l{i}.gate_up", f"l{i}.norm2", np.concatenate([w.const_input(g_name), w.const_input(u_name)], axis=1), bits_for(g_name))
+            gate_up = matmul(f"l{i}.gate_up", f"l{i}.norm2", np.concatenate([w.const_input(g_name), w.const_input(u_name)], axis=1), g_name, u_name)
             if f"split.{inter}" not in {x.name for x in inits}:
                 add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
             gate, up = f"l{i}.gate", f"l{i}.up"
             nodes.append(helper.make_node("Split", [gate_up, f"split.{inter}"], [gate, up], name=f"l{i}.split", axis=-1))
         else:
-            gate = matmul(f"l{i}.gate", f"l{i}.norm2", w.const_input(g_name), bits_for(g_name))
-            up = matmul(f"l{i}.up", f"l{i}.norm2", w.const_input(u_name), bits_for(u_name))
+            gate = matmul(f"l{i}.gate", f"l{i}.norm2", w.const_input(g_name), g_name)
+            up = matmul(f"l{i}.up", f"l{i}.norm2", w.const_input(u_name), u_name)
         nodes.append(helper.make_node("Sigmoid", [gate], [f"l{i}.sig"], name=f"l{i}.sig"))
         nodes.append(helper.make_node("Mul", [gate, f"l{i}.sig"], [f"l{i}.silu"], name=f"l{i}.silu"))
         nodes.append(helper.make_node("Mul", [f"l{i}.silu", up], [f"l{i}.act"], name=f"l{i}.act"))
         if use_exact(d_name):
             pending = exact_matmul(f"l{i}.down", f"l{i}.act", i, ["mlp/down_proj"])
         else:
-            pending = matmul(f"l{i}.down", f"l{i}.act", w.const_input(d_name), bits_for(d_name))
+            pending = matmul(f"l{i}.down", f"l{i}.act", w.const_input(d_name), d_name)
 
     lnf = add_init("final_norm", w.const_input("/model/norm/Mul_1"))
     nodes.append(helper.make_node("SkipSimplifiedLayerNormalization", [pending, residual, lnf], ["final"], name="final_norm", domain=MS, epsilon=eps))
@@ -267,7 +272,7 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
 
     def head_matmul(k: int, a: int, b: int) -> str:
         if not exact_head:
-            return matmul(f"lm_head.{k}", "final_last", head[:, a:b], head_bits)
+            return matmul(f"lm_head.{k}", "final_last", head[:, a:b], "lm_head", bits=head_bits)
         name = f"lm_head.{k}"
         add_init(f"{name}.qweight", (c8[a:b].astype(np.int16) + 128).astype(np.uint8).reshape(b - a, hidden // 32, 32))
         add_init(f"{name}.scales", d8[a:b].reshape(-1))
@@ -304,4 +309,4 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     onnx.save(model, str(dst))
     return {"file": dst.name, "graph": "gqa", "max_context": max_context, "num_layers": layers, "num_kv_heads": kv_heads, "head_dim": head_dim,
             "num_heads": heads, "vocab_size": vocab, "architecture": config.get("model_type"), "matmuls_by_bits": counts,
-            "lm_head_bits": head_bits, "lm_head_splits": splits, "lm_head_refine": refine, "source_codes": q.get("source_codes", []) if codes is not None else [], "block_size": block, "block_size_8bit": block8, "embedding_bits": 16, "embeddings": embed_file.name}
+            "lm_head_bits": head_bits, "lm_head_splits": splits, "lm_head_refine": refine, "source_codes": q.get("source_codes", []) if codes is not None else [], "block_size": block, "block_size_by_node": q.get("block_size_by_node", {}), "block_size_8bit": block8, "embedding_bits": 16, "embeddings": embed_file.name}
