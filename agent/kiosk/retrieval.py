@@ -125,6 +125,17 @@ def _doc_words(p: Product) -> tuple[set[str], set[str]]:
     return name, allw
 
 
+_SOUNDS = [(re.compile(r"c(?=[eiy])"), "s"), (re.compile(r"ck|q"), "k"), (re.compile(r"c"), "k"), (re.compile(r"ph"), "f"),
+           (re.compile(r"z"), "s"), (re.compile(r"(?<=[^aeiou])h"), ""), (re.compile(r"(.)\1+"), r"\1")]
+
+
+def _sound(w: str) -> str:
+    """A rough spoken form: "sizzors" and "scissor" both sound "sisor" (soft c, z, ph, doubled letters)."""
+    for rx, to in _SOUNDS:
+        w = rx.sub(to, w)
+    return w
+
+
 def _edits_within_one(a: str, b: str) -> bool:
     """Damerau-Levenshtein distance <= 1 (one letter inserted, deleted, changed, or two neighbours swapped)."""
     if a == b:
@@ -218,14 +229,18 @@ class Index:
             alts = {t}
             if t not in self._vocab_set and len(t) == 3 and t.isalpha():
                 # "poo" for "poop": a three-letter word may lack its last letter, counted only beside another matched word
-                terms.append(Term(t, frozenset(alts), frozenset(v for v in self.vocab if len(v) == 4 and v.startswith(t)), pos,
-                                  known=self._product_word(t)))
+                # ...or have one letter wrong ("tou" for "toy")
+                weak = frozenset(v for v in self.vocab if (len(v) == 4 and v.startswith(t)) or (len(v) == 3 and _edits_within_one(t, v)))
+                terms.append(Term(t, frozenset(alts), weak, pos, known=self._product_word(t)))
                 continue
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
                 # short words are one letter away from many others ("paint"/"pain"): demand more of them
                 fix = difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.9 if len(t) <= 5 else 0.85)
                 if not fix:
                     fix = self._inflection(t)  # "groomed" -> "groom", "grooming": the same word, not a guess
+                if not fix and len(t) >= 5:  # "sizzors" sounds like "scissors": a spelling, not a guess, when only one word does
+                    sounds = [v for v in self.vocab if len(v) >= 5 and _sound(v) == _sound(t)]
+                    fix = sounds if len(sounds) == 1 else []
                 if not fix and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
                     continue  # a misspelt question word ("wher", "prise") is not a product
                 alts |= set(fix)
@@ -255,13 +270,33 @@ class Index:
                         terms[j] = Term("", frozenset())
                     used.update(range(i, i + n))
         terms = sorted([t for t in terms if t.word] + phrased, key=lambda t: t.pos)
+        # "water colour" / "sour dough": two words typed for one catalog word
+        joined: list[Term] = []
+        for t in terms:
+            prev = joined[-1] if joined else None
+            if (prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
+                    and (prev.word + t.word) not in self._vocab_set and stem(prev.word + t.word) in self._vocab_set):
+                both = stem(prev.word + t.word)
+                joined[-1] = Term(both, frozenset({both}), pos=prev.pos)
+                continue
+            if (prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
+                    and (prev.word + t.word) in self._vocab_set):
+                joined[-1] = Term(prev.word + t.word, frozenset({prev.word + t.word}), pos=prev.pos)
+                continue
+            joined.append(t)
+        terms = joined
         return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks), split_pos(tuple(terms), toks))
 
     def _one_edit(self, w: str) -> frozenset[str]:
-        """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours)."""
+        """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours;
+        four-letter ones only by two swapped letters, "fiel"/"file"), or that sound the same ("sizzors"/"scissors")."""
+        if len(w) == 4:
+            return frozenset(v for v in self.vocab if len(v) == 4 and sorted(v) == sorted(w) and _edits_within_one(w, v))
         if len(w) < 5:
             return frozenset()
-        return frozenset(v for v in self.vocab if abs(len(v) - len(w)) <= 1 and len(v) >= 5 and _edits_within_one(w, v))
+        key = _sound(w)
+        return frozenset(v for v in self.vocab if len(v) >= 5 and ((abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v))
+                                                                   or _sound(v) == key))
 
     def _inflection(self, w: str) -> list[str]:
         """Catalog forms of the same verb: "groomed" -> "groom", "grooming" (stem of five letters or more)."""

@@ -225,3 +225,21 @@ def test_a_missing_for_part_is_said_and_does_not_hand_over_to_an_faq():
                   parse_faq("question,answer\nDo you sell live animals?,No. We do not sell live animals.\n").faq)
     a = Kiosk(cat, use_model=False).ask("a lead for my puppy").answer
     assert a == "Sorry, we don't carry lead for puppy. We do have Retractable Dog Lead 5m (Aisle 4).", a
+
+
+_DESK = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "D1,Scissors 21cm,Fiskars,Desk,6.99,Aisle 4,12,,Office scissors.\n"
+         "D2,Lever Arch File A4,Leitz,Filing,3.99,Aisle 5,25,,Sturdy file.\n"
+         "D3,Watercolour Paint Set,Cotman,Art,24.99,Aisle 7,4,,Paints in a tin.\n"
+         "D4,Catnip Mouse Toy,Kong,Toys,3.99,Aisle 2,40,,Plush mice.\n")
+
+
+@pytest.mark.parametrize("question,location", [
+    ("sizzors", "Aisle 4"),  # sounds like scissors
+    ("lever arch fiel", "Aisle 5"),  # two letters swapped, beside matched words
+    ("water colour paints", "Aisle 7"),  # two words typed for one catalog word
+    ("catnip mouse tou", "Aisle 2"),  # a three-letter word one letter off, beside matched words
+])
+def test_more_misspellings(question, location):
+    k = Kiosk(Catalog(parse_catalog(_DESK).products, []), use_model=False)
+    assert location in k.ask(question).answer
