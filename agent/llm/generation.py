@@ -12,7 +12,10 @@ class GenerationConfig:
     ``temperature`` 0 means greedy (deterministic: the kiosk wants the same
     answer to the same question). ``deadline_s`` bounds the whole request in
     wall time so a slow device degrades to a shorter answer instead of a hung
-    page; ``None`` means no deadline.
+    page; ``None`` means no deadline. A ``background`` request (restock alert
+    text) gives the model up as soon as an interactive one (a shopper's
+    question) is waiting for it, finishing with reason ``preempted``: a
+    shopper never waits seconds behind an alert.
     """
 
     max_new_tokens: int = 128
@@ -22,6 +25,7 @@ class GenerationConfig:
     seed: int | None = None
     top_k: int = 0
     top_p: float = 1.0
+    background: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_new_tokens, int) or self.max_new_tokens < 1:

@@ -1,7 +1,8 @@
 """The loaded language model: chat in, text pieces out.
 
 One onnxruntime session and one KV cache per model, so requests are
-serialised by a lock (a Pi has no spare cores for two at once anyway).
+serialised by a lock (a Pi has no spare cores for two at once anyway);
+background requests step aside for interactive ones (GenerationConfig.background).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class GenerationStats:
     prompt_tokens: int = 0
     new_tokens: int = 0
     truncated: bool = False
-    finish_reason: str = ""  # stop | eos | length | deadline | cancelled
+    finish_reason: str = ""  # stop | eos | length | deadline | cancelled | preempted
     prefill_s: float = 0.0
     first_token_s: float = 0.0
     decode_s: float = 0.0
@@ -63,17 +64,41 @@ class LanguageModel:
             release_file_pages(str((self.directory / meta["file"]).resolve()) + ".data")
         trim()
         self._lock = threading.Lock()
-        self.last_stats = GenerationStats()
+        self._waiting = 0  # interactive requests blocked on the lock (background ones yield to them)
+        self._waiting_lock = threading.Lock()
+        self._local = threading.local()
         self.name = manifest.get("recipe", self.directory.name)
 
     # -- public API -------------------------------------------------------------------------
+
+    @property
+    def last_stats(self) -> GenerationStats:
+        """Figures of the calling thread's last request (another thread's request cannot overwrite them)."""
+        return getattr(self._local, "stats", None) or GenerationStats()
+
+    @last_stats.setter
+    def last_stats(self, stats: GenerationStats) -> None:
+        self._local.stats = stats
 
     def chat_stream(self, messages: list[dict[str, str]], cfg: GenerationConfig | None = None,
                     cancel: threading.Event | None = None) -> Iterator[str]:
         """Yield text pieces as they are decoded; stops on stop strings, EOS, length, deadline or cancel."""
         cfg = cfg or GenerationConfig()
-        with self._lock:
+        if cfg.background:
+            with self._lock:
+                yield from self._generate(messages, cfg, cancel)
+            return
+        with self._waiting_lock:
+            self._waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
+        try:
             yield from self._generate(messages, cfg, cancel)
+        finally:
+            self._lock.release()
 
     def chat(self, messages: list[dict[str, str]], cfg: GenerationConfig | None = None,
              cancel: threading.Event | None = None) -> str:
@@ -97,6 +122,9 @@ class LanguageModel:
         self.last_stats = stats
         if prompt.truncated:
             log.warning("prompt truncated to fit the context", extra=fields(tokens=len(prompt.ids), budget=budget, dropped_messages=prompt.dropped_messages))
+        if cfg.background and self._waiting:
+            stats.finish_reason = "preempted"
+            return
         sampler = Sampler(cfg)
         stops = StopMatcher(cfg.stop)
         detok = IncrementalDecoder(self.tokenizer)
@@ -113,6 +141,9 @@ class LanguageModel:
         for i in range(max_new):
             if cancel is not None and cancel.is_set():
                 reason = "cancelled"
+                break
+            if cfg.background and self._waiting:
+                reason = "preempted"
                 break
             if deadline is not None and self.clock.monotonic() >= deadline:
                 reason = "deadline"

@@ -135,15 +135,17 @@ def write_alert_text(facts: dict[str, Any], model: Any | None, deadline_s: float
     try:
         from agent.llm import GenerationConfig
 
-        cfg = GenerationConfig(max_new_tokens=48, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
+        # background: a shopper's question takes the model over (this alert then gets its template)
+        cfg = GenerationConfig(max_new_tokens=48, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0, background=True)
         text = str(model.chat(build_messages(facts), cfg)).strip()
     except Exception as e:  # the model failing must never lose the alert
         log.warning("alert text model failed", extra=fields(error=str(e)))
         return AlertText(template_text(facts), "template", f"model error: {type(e).__name__}", time.monotonic() - t0)
     took = time.monotonic() - t0
     finish = getattr(getattr(model, "last_stats", None), "finish_reason", "")
-    if finish in ("deadline", "length"):
-        why = f"model too slow (deadline {deadline_s} s)" if finish == "deadline" else "model text cut off at the token limit"
+    if finish in ("deadline", "length", "preempted"):
+        why = {"deadline": f"model too slow (deadline {deadline_s} s)", "length": "model text cut off at the token limit",
+               "preempted": "a kiosk question needed the model"}[finish]
         return AlertText(template_text(facts), "template", why, took)
     if took > deadline_s:
         return AlertText(template_text(facts), "template", f"model too slow ({took:.2f} s > {deadline_s} s)", took)

@@ -80,6 +80,17 @@ def test_slow_model_falls_back_to_template():
     assert t.source == "template" and "too slow" in t.reason
 
 
+def test_alert_asks_for_the_model_in_the_background_and_a_preempted_text_is_not_used():
+    class Preempted(ScriptedModel):
+        def chat(self, messages, cfg):
+            assert cfg.background  # a shopper's question must be able to take the model over
+            self.last_stats = type("Stats", (), {"finish_reason": "preempted"})()
+            return "Slot A1 is low: 4 left, bring"  # cut off mid-sentence
+
+    t = write_alert_text(FACTS, Preempted(""))
+    assert t.source == "template" and "kiosk question" in t.reason and t.text == template_text(FACTS)
+
+
 def test_model_error_falls_back_to_template():
     t = write_alert_text(FACTS, ScriptedModel("", error=RuntimeError("onnx session died")))
     assert t.source == "template" and "RuntimeError" in t.reason
