@@ -14,7 +14,7 @@ from agent.kiosk import templates as T
 from agent.kiosk.catalog import FaqEntry, Product
 from agent.kiosk.intent import AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify, constraint_tags, strip_constraints
 from agent.kiosk.retrieval import SPLIT_WORDS, Index
-from agent.kiosk.text import STOPWORDS, fold, stem, words
+from agent.kiosk.text import SOFT_WORDS, STOPWORDS, fold, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
 
@@ -234,7 +234,7 @@ def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) 
             p = cands[0]
             sentence, verdict = T.dietary(p, constraint)
             s = [sentence] + _extras(it, [p], currency)
-            others = [x for x in tagged if x.sku != p.sku][:2] if verdict is False else []
+            others = [x for x in tagged if x.sku != p.sku][:2] if verdict is not True else []
             if others:  # "No, Sausage Roll is not labelled vegan" -- but the Vegan Sausage Roll is
                 s += T.dietary_list(others, constraint, currency) + T.out_of_stock_notes(others)
             return Plan("product", it, products=[p, *others], sentences=s, required=[], asked=asked)
@@ -263,17 +263,22 @@ def _named_in_full(products: list[Product], question: str, index: Index) -> list
     asked = words(question)
     out: list[Product] = []
     for p in products:
-        own = _name_words(p.name)
+        own = _core_words(p.name)
         best = p
         for other in index.catalog.products.values():
-            ow = _name_words(other.name)
-            if len(ow) > len(_name_words(best.name)) and _sublist(own, ow) and _sublist(ow, asked):
+            ow = _core_words(other.name)
+            if len(ow) > len(_core_words(best.name)) and _sublist(own, ow) and _sublist(ow, asked):
                 best = other
         if best not in out:
             out.append(best)
     # ...and a longer name the shopper did not type word for word is not meant when a shorter one inside it was typed.
-    typed = [p for p in out if _sublist(_name_words(p.name), asked)]
-    return [p for p in out if p in typed or not any(_sublist(_name_words(t.name), _name_words(p.name)) for t in typed)]
+    typed = [p for p in out if _sublist(_core_words(p.name), asked)]
+    return [p for p in out if p in typed or not any(_sublist(_core_words(t.name), _core_words(p.name)) for t in typed)]
+
+
+def _core_words(name: str) -> list[str]:
+    """A name as a shopper types it: no sizes, no packaging ("Diet Cola 330ml Can" -> diet cola)."""
+    return [w for w in _name_words(name) if w not in SOFT_WORDS]
 
 
 def _extras(it: Intent, products: list[Product], currency: str) -> list[str]:

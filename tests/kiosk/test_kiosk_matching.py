@@ -243,3 +243,13 @@ _DESK = ("sku,name,brand,category,price,location,stock,tags,description\n"
 def test_more_misspellings(question, location):
     k = Kiosk(Catalog(parse_catalog(_DESK).products, []), use_model=False)
     assert location in k.ask(question).answer
+
+
+def test_a_label_question_about_a_named_product_also_names_the_labelled_one():
+    cat = Catalog(parse_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                                "C1,Cola 330ml Can,Fizzco,Drinks,1.50,Slot C1,5,vegan,Cola.\n"
+                                "C2,Diet Cola 330ml Can,Fizzco,Drinks,1.80,Slot C2,5,vegan;sugar-free,Diet cola.\n").products, [])
+    k = Kiosk(cat, use_model=False)
+    a = k.ask("is the cola sugar free").answer
+    assert a.startswith("Cola 330ml Can is not labelled sugar-free") and "Labelled sugar-free: Diet Cola 330ml Can" in a, a
+    assert k.ask("is the diet cola sugar free").answer == "Yes, Diet Cola 330ml Can is sugar-free."
