@@ -51,6 +51,7 @@ class Term:
     weak: frozenset[str] = frozenset()  # looser spelling fixes: count only beside another matched word
     pos: int = -1  # index in the question's words, to tell a modifier ("soy milk") from filler ("grab a notebook")
     known: bool = True  # the word (or a fix of it) exists somewhere in the catalog, FAQ or synonyms
+    typed: bool = True  # the word as typed (not only a spelling fix of it: "flight" -> "light") is a product word
 
 
 @dataclass(frozen=True)
@@ -104,14 +105,18 @@ def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
     first = min(t.pos for t in terms)
     cut = next((i for i, w in enumerate(toks) if w in SPLIT_WORDS and i > first), len(toks))
     before = [i for i, t in enumerate(terms) if t.pos < cut]
-    # the first run of words, allowing one word between them ("order a coffee"), not "sausage rolls where are they"
-    run = before[:1]
-    for i in before[1:]:
-        if terms[i].pos - terms[run[-1]].pos > 2:
-            break
-        run.append(i)
-    if not run:
+    # runs of words, allowing one word between them ("order a coffee"), not "sausage rolls where are they"
+    runs: list[list[int]] = []
+    for i in before:
+        if runs and terms[i].pos - terms[runs[-1][-1]].pos <= 2:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    if not runs:
         return -1
+    # the first run names the thing -- unless no word of it is a product word and a later one has one
+    # ("what *happens* if a *plant* I bought dies")
+    run = next((r for r in runs if any(terms[i].known and terms[i].typed for i in r)), runs[0])
     solid = [i for i in run if terms[i].word not in SOFT_WORDS]
     if not solid:  # "a slice of lemon drizzle": the packaging word is not the thing
         rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS]
@@ -253,7 +258,8 @@ class Index:
                         continue
                     terms.append(Term(t, frozenset(alts), weak, pos, known=self._product_word(t)))
                     continue
-            terms.append(Term(t, frozenset(alts), pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t})))
+            terms.append(Term(t, frozenset(alts), pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t}),
+                              typed=self._product_word(t)))
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
         used: set[int] = set()

@@ -253,3 +253,19 @@ def test_a_label_question_about_a_named_product_also_names_the_labelled_one():
     a = k.ask("is the cola sugar free").answer
     assert a.startswith("Cola 330ml Can is not labelled sugar-free") and "Labelled sugar-free: Diet Cola 330ml Can" in a, a
     assert k.ask("is the diet cola sugar free").answer == "Yes, Diet Cola 330ml Can is sugar-free."
+
+
+def test_the_thing_asked_about_is_the_first_product_word_not_a_leading_verb():
+    from agent.kiosk.retrieval import head_index
+
+    ix = Index(Catalog(parse_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                                     "G1,Tomato Plant,Grow,Plants,2.99,Greenhouse,5,,Bush tomato.\n"
+                                     "G2,Lightning Cable 1m,Anker,Tech,12.99,Shelf B,5,,Charging cable.\n").products,
+                       parse_faq("question,answer\nWhat is your returns policy?,Hardy plants are guaranteed for 12 months.\n").faq))
+    q = ix.query("what happens if a plant i bought dies")
+    assert q.terms[q.head].word == "plant"
+    assert "12 months" in plan("what happens if a plant i bought dies", ix).sentences[0]
+    # a spelling fix ("flight" -> "light") does not make a word the thing asked about
+    q = ix.query("what gate is my flight to rome")
+    assert q.terms[head_index(q.terms, ["what", "gate", "is", "my", "flight", "to", "rome"])].word == "gate"
+    assert plan("what gate is my flight to rome", ix).kind != "product"
