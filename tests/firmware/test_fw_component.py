@@ -179,13 +179,10 @@ def test_malformed_audit_is_reported_and_baseline_kept(comp):
     assert c._last_audit is not None and c._last_audit.machine_serial == "EMU0001"
 
 
-def test_emulated_controller_from_config_runs_end_to_end(tmp_path):
+def test_emulated_controller_from_config_runs_end_to_end(tmp_path, running):
     ctx, events = make_ctx(tmp_path, clock=ManualClock(), controller={"emulate": True, "baud": 115200, "audit_every_s": 0.0})
     comp = build_component(ctx)
-    stop = threading.Event()
-    t = threading.Thread(target=comp.run, args=(stop,))
-    t.start()
-    try:
+    with running(comp) as stop:
         for _ in range(200):
             if len(kinds(events, EventKind.STOCK)) >= 6:
                 break
@@ -193,7 +190,3 @@ def test_emulated_controller_from_config_runs_end_to_end(tmp_path):
         assert len(kinds(events, EventKind.STOCK)) == 6
         assert comp.health()["ok"] and comp.health()["disabled"] is False
         assert ctx.commands.dispatch("vend", {"slot": 4})["units_left"] == 7
-    finally:
-        stop.set()
-        t.join(5)
-    assert not t.is_alive()

@@ -97,10 +97,8 @@ def test_second_flash_while_one_runs_is_refused(setup):
     assert wait_done(comp)["ok"]
 
 
-def test_emulated_controller_flashed_remotely_through_the_link(tmp_path):
+def test_emulated_controller_flashed_remotely_through_the_link(tmp_path, running):
     """emulate = true: bootloader entered by the ENTER_BOOTLOADER request, app started by GO, link usable after."""
-    import threading
-
     from firmware_bridge import build_component
 
     clock = ManualClock()
@@ -108,10 +106,7 @@ def test_emulated_controller_flashed_remotely_through_the_link(tmp_path):
     ctx, events = make_ctx(tmp_path, clock=clock, controller={"emulate": True, "audit_every_s": 0.0},
                            firmware={"maintenance_window": "02:00-04:00", "require_signature": False})
     comp = build_component(ctx)
-    stop = threading.Event()
-    t = threading.Thread(target=comp.run, args=(stop,))
-    t.start()
-    try:
+    with running(comp) as stop:
         for _ in range(200):
             if comp.port is not None and len(kinds(events, EventKind.STOCK)) >= 6:
                 break
@@ -124,9 +119,6 @@ def test_emulated_controller_flashed_remotely_through_the_link(tmp_path):
         assert bytes(dev.rom.flash[:3000]) == data and dev.wait_mode("app")
         assert ctx.commands.dispatch("vend", {"slot": 2})["result"] == "ok"
         assert comp.firmware_state()["last_flash"]["ok"] is True
-    finally:
-        stop.set()
-        t.join(5)
 
 
 def test_image_fetched_from_an_allowed_local_host(setup, tmp_path):

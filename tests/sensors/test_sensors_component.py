@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 from agent.bus import EventBus
@@ -12,7 +11,7 @@ from agent.config import load_config
 from agent.events import EventKind
 
 
-def test_demo_runs_with_defaults_and_answers_commands(tmp_path):
+def test_demo_runs_with_defaults_and_answers_commands(tmp_path, running):
     from agent.sensors import build_component
 
     cfg = load_config(None)
@@ -23,10 +22,7 @@ def test_demo_runs_with_defaults_and_answers_commands(tmp_path):
     bus.subscribe(events.append)
     ctx = AgentContext(config=cfg, clock=ScaledClock(speed=20), bus=bus)
     comp = build_component(ctx)
-    stop = threading.Event()
-    th = threading.Thread(target=comp.run, args=(stop,), daemon=True)
-    th.start()
-    try:
+    with running(comp):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not any(e.kind == EventKind.RESTOCK_ALERT for e in events):
             time.sleep(0.1)
@@ -44,13 +40,9 @@ def test_demo_runs_with_defaults_and_answers_commands(tmp_path):
         assert acked()
         assert (tmp_path / "sensors" / "alerts.json").exists()
         assert all(e.source == "sensors" for e in events)
-    finally:
-        stop.set()
-        th.join(10)
-    assert not th.is_alive()
 
 
-def test_configured_sensors_run_on_the_mock_factory(tmp_path):
+def test_configured_sensors_run_on_the_mock_factory(tmp_path, running):
     """The hardware loop (not the demo) with pin_factory = "mock": a drop beam counts a sale."""
     from gpiozero import Device
 
@@ -68,10 +60,7 @@ def test_configured_sensors_run_on_the_mock_factory(tmp_path):
     bus.subscribe(events.append)
     ctx = AgentContext(config=cfg, clock=ManualClock(), bus=bus)
     comp = build_component(ctx)
-    stop = threading.Event()
-    th = threading.Thread(target=comp.run, args=(stop,), daemon=True)
-    th.start()
-    try:
+    with running(comp):
         deadline = time.monotonic() + 10
         while comp.engine is None and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -89,7 +78,3 @@ def test_configured_sensors_run_on_the_mock_factory(tmp_path):
         assert [e.data["level"] for e in events if e.kind == EventKind.RESTOCK_ALERT] == ["low"]
         assert ctx.commands.dispatch("set_stock", {"slot": "C1", "units": 5})["ok"]
         assert ctx.shared["stock"]() == {"GUM": 5}
-    finally:
-        stop.set()
-        th.join(10)
-    assert not th.is_alive()
