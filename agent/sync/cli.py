@@ -23,7 +23,7 @@ def register(sub, groups) -> None:
     for name, helptext, func in (("sign", "print a signed command payload", cmd_sign),
                                  ("send", "sign, publish to the device's command topic and print the reply", cmd_send)):
         p = csub.add_parser(name, help=helptext)
-        p.add_argument("name", help="command name: ping, get_state, ack_alert, set_config, replace_catalog, update_model, fw_flash")
+        p.add_argument("name", help="command name: ping, get_state, dead_letters, requeue_dead_letters, ack_alert, set_config, replace_catalog, update_model, fw_flash")
         p.add_argument("--key", required=True, help="ed25519 private key (PEM) of the cloud")
         p.add_argument("--device", required=True, help="device id the command is for")
         p.add_argument("--args", default="{}", help="command arguments as a JSON object")

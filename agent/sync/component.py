@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from agent import __version__
-from agent.component import AgentContext
+from agent.component import AgentContext, CommandError
 from agent.events import Event, EventKind
 from agent.logs import fields
 from agent.signing import SignatureError, load_public_key
@@ -60,6 +60,8 @@ class SyncComponent:
         self._commands: queue.Queue[tuple[bytes, str | None, bytes | None]] = queue.Queue(maxsize=64)
         ctx.commands.register("ping", self._ping)
         ctx.commands.register("get_state", lambda args: self.state())
+        ctx.commands.register("dead_letters", lambda args: {"dead_letters": self.outbox.dead_letters(limit=100)})
+        ctx.commands.register("requeue_dead_letters", self._requeue_dead)
         ctx.shared["outbox"] = self.outbox.stats
         self._unsubscribe = ctx.bus.subscribe(self.on_event)
 
@@ -97,6 +99,19 @@ class SyncComponent:
 
     def _ping(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"pong": True, "ts": self.ctx.clock.time(), "device_id": self.device_id}
+
+    def _requeue_dead(self, args: dict[str, Any]) -> dict[str, Any]:
+        """``{"seqs": [12, 40]}`` or ``{"seqs": "all"}``: send dead letters again once their cause is fixed."""
+        seqs = args.get("seqs")
+        if seqs == "all":
+            chosen = None
+        elif isinstance(seqs, list) and seqs and all(isinstance(x, int) and not isinstance(x, bool) for x in seqs):
+            chosen = seqs
+        else:
+            raise CommandError('requeue_dead_letters needs "seqs": a list of dead-letter seq numbers (see dead_letters) or "all"')
+        moved = self.outbox.requeue_dead(chosen)
+        log.info("dead letters requeued", extra=fields(requested=seqs, moved=moved))
+        return {"requeued": moved, "dead_left": self.outbox.stats()["dead"]}
 
     # ---- commands in -------------------------------------------------------------
     def _on_command(self, payload: bytes, response_topic: str | None, correlation: bytes | None) -> None:

@@ -128,6 +128,7 @@ class Outbox:
         self._pending_puts = 0  # queued in memory, not yet committed
         self._acked_pending: set[int] = set()
         self._error: str | None = None
+        self._requeued: dict[int, int] = {}  # ticket of a requeue op -> messages it moved back
         self.evicted: dict[str, int] = {}
         # Called (from the writer thread) after a commit that added messages: the sender wakes instead of polling.
         self.listeners: list[Callable[[], None]] = []
@@ -230,6 +231,24 @@ class Outbox:
             ticket = self._submitted
             self._cond.notify_all()
         self._wait_committed(ticket, timeout)
+
+    def requeue_dead(self, seqs: list[int] | None = None, timeout: float = 30.0) -> int:
+        """Move dead letters (all, or those with these seqs) back into the outbox; returns how many.
+
+        For after the cause is fixed (a broker ACL, a packet size limit). Each gets a new outbox
+        position at the end of the queue but keeps its payload, so its ``seq`` and ``msg_id``
+        are the ones the cloud saw missing (it fills the gap; a duplicate is recognisable).
+        """
+        with self._cond:
+            if self._closed:
+                raise OutboxClosed("outbox is closed")
+            self._submitted += 1
+            ticket = self._submitted
+            self._ops.append(("requeue", (ticket, None if seqs is None else [int(x) for x in seqs])))
+            self._cond.notify_all()
+        self._wait_committed(ticket, timeout)
+        with self._cond:
+            return self._requeued.pop(ticket, 0)
 
     # ---- sender side ---------------------------------------------------
     def peek(self, after_seq: int, limit: int) -> list[Row]:
@@ -337,7 +356,8 @@ class Outbox:
         puts: list[_Pending] = [item for op, item in ops if op == "put"]
         acks = [item for op, item in ops if op == "ack"]
         deads = [item for op, item in ops if op == "dead"]
-        done = sum(1 for op, _ in ops if op in ("put", "barrier"))
+        requeues = [item for op, item in ops if op == "requeue"]
+        done = sum(1 for op, _ in ops if op in ("put", "barrier", "requeue"))
         next_seq = first_seq = self._next_seq
         rows = []
         added_bytes = 0
@@ -371,7 +391,21 @@ class Outbox:
                     removed_bytes += r[0] if r else 0
             if rows:
                 db.executemany("INSERT INTO outbox (seq, topic, priority, kind, payload) VALUES (?,?,?,?,?)", rows)
-            count = self._count - removed + len(rows)
+            requeued: dict[int, int] = {}
+            for ticket, seqs in requeues:
+                if seqs is None:
+                    back = db.execute("SELECT id, topic, priority, kind, payload FROM dead ORDER BY id").fetchall()
+                else:
+                    back = [r for chunk in _chunks(seqs, 500) for r in db.execute(
+                        f"SELECT id, topic, priority, kind, payload FROM dead WHERE seq IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)]
+                for _id, topic, priority, kind, payload in back:
+                    db.execute("INSERT INTO outbox (seq, topic, priority, kind, payload) VALUES (?,?,?,?,?)", (next_seq, topic, priority, kind, payload))
+                    db.execute("DELETE FROM dead WHERE id=?", (_id,))
+                    next_seq += 1
+                    added_bytes += len(payload)
+                requeued[ticket] = len(back)
+            back_total = sum(requeued.values())
+            count = self._count - removed + len(rows) + back_total
             nbytes = self._bytes - removed_bytes + added_bytes
             evicted: dict[str, int] = {}
             if count > self.settings.max_messages or nbytes > self.settings.max_bytes:
@@ -404,7 +438,8 @@ class Outbox:
             self._pending_puts -= len(puts)
             self._count = count
             self._bytes = nbytes
-            self._dead += len(deads)
+            self._dead += len(deads) - back_total
+            self._requeued.update(requeued)
             for a in acks:
                 self._acked_pending.discard(a)
             for seq, _, _ in deads:

@@ -116,6 +116,28 @@ def test_move_aside_keeps_the_message_in_dead_letters(tmp_path):
     box.close()
 
 
+def test_dead_letters_are_requeued_with_their_payload_at_the_end_of_the_queue(tmp_path):
+    box = Outbox(tmp_path / "o.sqlite", "dev-1", ManualClock(), OutboxSettings())  # no dead-letter reports, to keep the queue plain
+    for i in range(3):
+        box.put("t", "sale", "s", {"i": i}, 1.0)
+    box.flush()
+    rows = _all(box)
+    for r in rows[:2]:
+        box.move_aside(r.seq, 3, "refused")
+    box.flush()
+    assert box.stats()["dead"] == 2 and [r.seq for r in _all(box)] == [2]
+    assert box.requeue_dead([rows[1].seq, 999]) == 1  # unknown seqs are ignored
+    back = _all(box)
+    assert [r.seq for r in back] == [2, 3] and back[1].payload == rows[1].payload  # same seq/msg_id inside
+    assert box.stats()["dead"] == 1 and box.stats()["depth"] == 2
+    assert box.stats()["bytes"] == sum(len(r.payload) for r in back)
+    box.close()
+    box = Outbox(tmp_path / "o.sqlite", "dev-1", ManualClock(), OutboxSettings())  # committed: survives a restart
+    assert box.stats()["dead"] == 1 and box.requeue_dead(None) == 1 and box.requeue_dead(None) == 0
+    assert [json.loads(r.payload)["data"]["i"] for r in _all(box)] == [2, 1, 0] and box.dead_letters() == []
+    box.close()
+
+
 def test_committed_rows_are_in_a_wal_database_with_the_configured_sync(tmp_path):
     box = _box(tmp_path, synchronous="FULL")
     box.put("t", "restock_alert", "s", {}, 1.0, ALERT)  # alerts return only once committed

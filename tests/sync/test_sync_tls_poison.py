@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from agent.component import CommandError
 from agent.events import Event, EventKind
 
 pytestmark = pytest.mark.slow
@@ -120,6 +121,16 @@ def test_a_message_the_broker_keeps_refusing_is_moved_aside_and_the_rest_flow(br
     assert col.wait_for(lambda c: any(p["kind"] == "outbox_dead_letter" and p["data"]["seq"] == 0 for p in c.payloads("/dev-1/events")))
     assert r.comp.outbox.stats()["depth"] == 0
     assert r.comp.health()["dead_letters"] == 1
+    # The operator fixes the ACL and asks for the dead letters again: the message arrives, unchanged.
+    with pytest.raises(CommandError, match="seqs"):
+        ctx.commands.dispatch("requeue_dead_letters", {})
+    assert [d["seq"] for d in ctx.commands.dispatch("dead_letters", {})["dead_letters"]] == [0]
+    (b.dir / "acl").write_text(acl + "pattern readwrite edge/v1/%c/qa\n")
+    b.restart()
+    assert r.connected()
+    assert ctx.commands.dispatch("requeue_dead_letters", {"seqs": "all"}) == {"requeued": 1, "dead_left": 0}
+    assert col.wait_for(lambda c: [p["data"]["question"] for p in c.payloads("/dev-1/qa")] == ["hi"], 15)
+    assert r.comp.outbox.stats()["dead"] == 0
 
 
 @pytest.mark.parametrize("protocol", ["5", "3.1.1"])
