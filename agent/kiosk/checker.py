@@ -73,6 +73,9 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     # "we don't carry cat flaps for the back door": what follows is the shopper's own words, not a place we state
     nc = _NOT_CARRIED.search(s) if facts.not_carried_ok else None
     placed = s[:nc.end()] if nc else s
+    # "City Skyline Fridge Magnet" names a magnet, not a fridge: place words inside the facts' product names are no places
+    for p in sorted(facts.products, key=lambda p: -len(p.name)):
+        placed = placed.replace(fold(p.name), " " * len(fold(p.name)))
     for m in _PLACE.finditer(placed):
         place = " ".join(m.group(0).split())
         # a product's place must be stated in full ("in a fridge" for "Fridge 1" is not an answer)

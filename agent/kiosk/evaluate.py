@@ -81,7 +81,11 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
                 continue
             if not named or all(round(p.price, 2) != v for p in named):
                 bad.append(f"price {m.group(0)} in '{clause.strip()}'")
-        for m in _PLACE.finditer(clause):
+        # a place word inside a product's name ("City Skyline Fridge Magnet") states no place
+        unnamed = c
+        for p in sorted(named, key=lambda p: -len(p.name)):
+            unnamed = unnamed.replace(fold(p.name), " ")
+        for m in _PLACE.finditer(unnamed):
             place = fold(m.group(0)).strip()
             if named:
                 if not any(place in fold(p.location) for p in named):

@@ -75,7 +75,7 @@ def constraint_tags(constraint: str) -> tuple[str, str | None]:
 
 
 # A store label is a constraint the shopper can ask for when it reads like one: "x-free", "non-x" or an adjective.
-_LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|less))$")
+_LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|less)|[a-z]+-(?:based|saving|resistant|proof)|[a-z]+proof|low-[a-z]+)$")
 
 
 def label_pattern(tag: str) -> re.Pattern[str] | None:
@@ -87,7 +87,8 @@ def label_pattern(tag: str) -> re.Pattern[str] | None:
         return re.compile(rf"\b({x}[\s-]*free|no\s+{x}|without\s+{x}|{x}\s+allerg\w*|allergic\s+to\s+{x})\b")
     if tag.startswith("non-"):
         return re.compile(rf"\bnon[\s-]*{re.escape(tag[4:])}\b")
-    return re.compile(rf"\b{re.escape(tag)}\b")
+    # "water-based" is also typed "water based", "energy-saving" "energy saving"
+    return re.compile(r"\b" + r"[\s-]*".join(re.escape(part) for part in tag.split("-")) + r"\b")
 
 
 def _contains(x: str) -> re.Pattern[str]:

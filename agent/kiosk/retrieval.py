@@ -20,7 +20,7 @@ from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
 from agent.kiosk.intent import label_pattern
-from agent.kiosk.text import PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, stem, words
+from agent.kiosk.text import PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, joined_forms, stem, words
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +40,9 @@ def default_synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
 _STOP_LIST = sorted(stem(w) for w in ("where", "wheres", "price", "prices", "much", "many", "have", "aisle", "available", "availability",
                                       "carry", "locate", "location", "which", "what", "there", "please", "anything", "something",
                                       "looking", "does", "sell", "selling", "cost", "costs"))
+
+
+_HOW_WORDS = frozenset({"long", "far", "often", "soon", "late", "early", "old"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
 
 
 def _doc_words(p: Product) -> tuple[set[str], set[str]]:
-    name = set(words(p.name)) | set(words(p.brand))
+    name = set(words(p.name)) | set(words(p.brand)) | set(joined_forms(p.name)) | set(joined_forms(p.brand))
     allw = name | set(words(p.category)) | set(words(p.description))
     return name, allw
 
@@ -184,7 +187,7 @@ class Index:
             self._named[p.sku] = name | set(words(p.category))
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
-                             (p.sku, " ".join(words(p.name)), " ".join(words(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
+                             (p.sku, " ".join(words(p.name) + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
         product_vocab = {w for w in vocab if len(w) > 2}
         self._catalog_words = frozenset(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
@@ -228,10 +231,21 @@ class Index:
                 if tuple(toks[i:i + n]) == phrase and not taken & set(range(i, i + n)):
                     phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
                     taken.update(range(i, i + n))
+                elif n == 2 and toks[i] == phrase[0]:
+                    # "bring *something* back", "take it back": a pronoun or filler word inside the phrase
+                    j = next((k for k in range(i + 2, min(i + 4, len(toks))) if toks[k] == phrase[1]), -1)
+                    if j > 0 and all(toks[k] in STOPWORDS for k in range(i + 1, j)) and not taken & set(range(i, j + 1)):
+                        phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
+                        taken.update(range(i, j + 1))
+        # "how long", "how far": a question word, not a product's length
+        taken.update(i for i, t in enumerate(toks) if i > 0 and toks[i - 1] == "how" and t in _HOW_WORDS)
         kept = [(i, t) for i, t in enumerate(toks) if t not in STOPWORDS and len(t) > 1 and i not in taken]
         terms: list[Term] = []
         for pos, t in kept:
             alts = {t}
+            runs = re.findall(r"[a-z]+|[0-9]+", t)
+            if len(runs) > 1 and t not in self._vocab_set:  # "wd40" for "WD 40": the letter and digit runs as typed apart
+                alts.add(" ".join(runs))
             if t not in self._vocab_set and len(t) == 3 and t.isalpha():
                 # "poo" for "poop": a three-letter word may lack its last letter, counted only beside another matched word
                 # ...or have one letter wrong ("tou" for "toy")
@@ -385,7 +399,8 @@ class Index:
             hits = [_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, self._named[sku])
                     for t in q.terms]
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
-                hits = [h or (bool(t.weak) and _covers(t.weak, name)) for t, h in zip(q.terms, hits, strict=True)]
+                # ...in the name or the category ("plumbers tape": the Plumbing aisle's tape)
+                hits = [h or (bool(t.weak) and _covers(t.weak, self._named[sku])) for t, h in zip(q.terms, hits, strict=True)]
             head_ok = q.head < 0 or hits[q.head]
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
             forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (i != q.head and self._filler(q.terms, hits, i))

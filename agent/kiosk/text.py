@@ -78,5 +78,13 @@ def words(text: str) -> list[str]:
     return [stem(w) for w in _NON_WORD.split(fold(text)) if w]
 
 
+_HYPHENED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def joined_forms(text: str) -> list[str]:
+    """"WD-40" is also typed "wd40", "5W-30" "5w30", "USB-C" "usbc": hyphenated names joined into one word."""
+    return [stem(m.group(0).replace("-", "")) for m in _HYPHENED.finditer(fold(text))]
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
