@@ -189,7 +189,6 @@ class Index:
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name) + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
         product_vocab = {w for w in vocab if len(w) > 2}
-        self._catalog_words = frozenset(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
         self._faq_words: dict[int, tuple[set[str], set[str]]] = {}
         for f in catalog.faq:
@@ -215,6 +214,12 @@ class Index:
             if len(cw) > 1 and cw[0] not in SOFT_WORDS:
                 starts.setdefault(cw[0], set()).add(" ".join(cw))
         self._dimensions = frozenset(w for w, cats in starts.items() if len(cats) >= 3)
+        # word -> the departments (categories) of the products whose name or brand has it
+        self._name_cats: dict[str, set[str]] = {}
+        for p in catalog.products.values():
+            cat = " ".join(w for w in words(p.category) if w not in STOPWORDS)
+            for w in self._docs[p.sku][0]:
+                self._name_cats.setdefault(w, set()).add(cat)
         # the store's own labels a shopper may ask for ("latex free", "non toxic"), beside the fixed dietary ones
         tags = sorted({t for p in catalog.products.values() for t in p.tags})
         self.labels: list[tuple[str, re.Pattern[str]]] = [(t, rx) for t in tags if (rx := label_pattern(t)) is not None]
@@ -353,15 +358,23 @@ class Index:
             return False
         return not any(h and abs(terms[j].pos - t.pos) == 1 for j, h in enumerate(hits) if j != i)
 
-    def _purpose(self, q: Query, t: Term) -> bool:
-        """"plastic sleeves for my folder": what the thing is for, when no product of this store names it, asks nothing of
-        the product. A word some product here does name ("charger for samsung") still has to match."""
+    def _purpose(self, q: Query, t: Term, sku: str) -> bool:
+        """"plastic sleeves for my folder", "milk for my coffee": what the thing is for asks nothing of the product, unless
+        products of the same department are named by that word ("charger for samsung" beside a Samsung Phone Case,
+        "lead for my puppy" beside Puppy Food): then it tells this store's variants apart and has to match."""
         if q.split < 0 or t.pos <= q.split or q.head < 0:
             return False
-        return not any(self._catalog_word(a) for a in self._spellings(t) | {t.word})
-
-    def _catalog_word(self, w: str) -> bool:
-        return w in self._catalog_words or (len(w) >= 4 and any(v.startswith(w) for v in self._catalog_words))
+        p = self.catalog.product(sku)
+        if p is None:
+            return False
+        own = " ".join(w for w in words(p.category) if w not in STOPWORDS)
+        # one department: the same category, or categories that start alike (Dog Food, Dog Accessories)
+        dim = own.split()[0] if len(own.split()) > 1 else ""
+        for a in self._spellings(t) | {t.word}:
+            for cat in self._name_cats.get(a, ()):
+                if cat == own or (dim and len(cat.split()) > 1 and cat.split()[0] == dim):
+                    return False
+        return True
 
     def _serves_any(self, t: Term, sku: str) -> bool:
         """"dog brush" finds the Slicker Brush: a word that divides this store's categories (dog/cat in Dog Food, Cat Toys,
@@ -405,7 +418,7 @@ class Index:
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
             forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (i != q.head and self._filler(q.terms, hits, i))
                                    or (head_ok and i != q.head and self._serves_any(t, sku))
-                                   or (head_ok and self._purpose(q, t)))
+                                   or (head_ok and self._purpose(q, t, sku)))
                         for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))]
             soft_missed = sum(forgiven)
             missed = tuple(i for i, (h, f) in enumerate(zip(hits, forgiven, strict=True)) if not h and not f)
