@@ -98,6 +98,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not use_faq and faq_full and full and product_first and DIETARY not in it.kinds and best_faq is not None
             and all(m.name_coverage == 0 for m in full) and len(best_faq.asked_terms) == len(q.terms)):
         use_faq = True
+    # "how much to wash my car": the row's question has every word as typed, the product only a longer word ("washer")
+    # or a description word -- the service is meant
+    if (not use_faq and faq_full and full and best_faq is not None and DIETARY not in it.kinds and best_faq.specificity >= 0.99
+            and len(best_faq.asked_terms) == len(q.terms) and all(m.exact < 0.999 for m in full)):
+        use_faq = True
     # "pet carrier for a cat": a product named for the thing asked about beats a row that only mentions it in its answer
     if use_faq and full and full[0].head_named and best_faq is not None and not best_faq.head_asked:
         use_faq = False

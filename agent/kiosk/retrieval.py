@@ -68,6 +68,7 @@ class Match:
     head_hit: bool = True  # the product is the kind of thing asked for (its head word matched, and it is no packaging word)
     head_named: bool = False  # ...and the product's name (or brand) has that word
     missed: tuple[int, ...] = ()  # indices of the shopper's terms this product lacks (and that were not forgiven)
+    exact: float = 0.0  # share of the shopper's terms the name or category has as whole words ("wash" is not "washer")
 
 
 @dataclass(frozen=True)
@@ -429,8 +430,9 @@ class Index:
             spec = sum(_covers(frozenset({w}), used) for w in own) / max(1, len(own))
             head_hit = q.head < 0 or (hits[q.head] and q.terms[q.head].word not in SOFT_WORDS)
             head_named = head_hit and q.head >= 0 and _covers(q.terms[q.head].alternatives, name)
+            exact = sum(any(all(w in self._named[sku] for w in a.split()) for a in t.alternatives) for t in q.terms)
             out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms), head_hit, head_named,
-                             missed))
+                             missed, exact / len(q.terms)))
         out.sort(key=lambda m: (-m.coverage, -m.name_coverage, -m.specificity, m.bm25))
         return out[:limit]
 
