@@ -42,6 +42,9 @@ _STOP_LIST = sorted(stem(w) for w in ("where", "wheres", "price", "prices", "muc
                                       "looking", "does", "sell", "selling", "cost", "costs"))
 
 
+# Words saying a feature the thing has ("paint *with* low fumes"), as opposed to what or where it is for
+# ("milk *for* my coffee", "something to read *on* the plane").
+_FEATURE_WORDS = frozenset({"with", "without", "that", "which"})
 _HOW_WORDS = frozenset({"long", "far", "often", "soon", "late", "early", "old"})
 
 
@@ -88,6 +91,7 @@ class Query:
     text: str  # the shopper's object words as typed (normalised), for "we don't carry X"
     head: int = -1  # index in terms of the thing asked for ("gps *tracker* for dog collar"); -1 when unknown
     split: int = -1  # word position of the 'for/with/in...' after the thing asked for; -1 when none
+    split_word: str = ""  # ...and that word
 
 
 # Words after which the shopper says what the thing is for or goes with, not what it is ("tracker for dog collar").
@@ -190,6 +194,7 @@ class Index:
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name) + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
         product_vocab = {w for w in vocab if len(w) > 2}
+        self._catalog_words = frozenset(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
         self._faq_words: dict[int, tuple[set[str], set[str]]] = {}
         for f in catalog.faq:
@@ -311,7 +316,8 @@ class Index:
                 continue
             joined.append(t)
         terms = joined
-        return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks), split_pos(tuple(terms), toks))
+        split = split_pos(tuple(terms), toks)
+        return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks), split, toks[split] if split >= 0 else "")
 
     def _one_edit(self, w: str) -> frozenset[str]:
         """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours;
@@ -365,9 +371,11 @@ class Index:
         "lead for my puppy" beside Puppy Food): then it tells this store's variants apart and has to match."""
         if q.split < 0 or t.pos <= q.split or q.head < 0:
             return False
+        if not any(self._catalog_word(a) for a in self._spellings(t) | {t.word}):
+            return True  # no product of this store names it at all
         p = self.catalog.product(sku)
-        if p is None:
-            return False
+        if p is None or q.split_word in _FEATURE_WORDS:
+            return False  # "paint with low fumes": a feature the product must have
         own = " ".join(w for w in words(p.category) if w not in STOPWORDS)
         # one department: the same category, or categories that start alike (Dog Food, Dog Accessories)
         dim = own.split()[0] if len(own.split()) > 1 else ""
@@ -376,6 +384,9 @@ class Index:
                 if cat == own or (dim and len(cat.split()) > 1 and cat.split()[0] == dim):
                     return False
         return True
+
+    def _catalog_word(self, w: str) -> bool:
+        return w in self._catalog_words or (len(w) >= 4 and any(v.startswith(w) for v in self._catalog_words))
 
     def _serves_any(self, t: Term, sku: str) -> bool:
         """"dog brush" finds the Slicker Brush: a word that divides this store's categories (dog/cat in Dog Food, Cat Toys,
