@@ -18,6 +18,9 @@ from agent.kiosk.text import SOFT_WORDS, STOPWORDS, fold, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
 
+_ABOUT_OWN = re.compile(r"\b(is|are|was|were|has|did|does|will)\s+(my|our)\b")
+_ADVICE = re.compile(r"\b(recommend|suggest|recommendation|recommendations|suggestion|suggestions)\b")
+
 
 @dataclass
 class Plan:
@@ -153,6 +156,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # Alternatives only of the kind asked for: "paper shredders" gets no copier paper, "pizza slice" no cake slice.
     near = [m for m in matches if m.coverage >= 0.5 and m.name_coverage > 0 and m.head_hit][:2]
     partial = [m.product for m in near]
+    # "is my flight delayed": a question about the shopper's own things; "recommend a good movie": advice about something
+    # no product, FAQ or everyday name of this store's kind uses. Neither is a product the store lacks.
+    if (not it.kinds and not partial and not any(m.strict > 0 and m.head_hit for m in matches)
+            and (_ABOUT_OWN.search(it.text) or (_ADVICE.search(it.text) and not any(t.known for t in q.terms)))):
+        return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
     # A plain phrase naming things is shopping; so is a longer one when part of it names what the store sells.
     shopping = bool(it.kinds) or (not _QUESTION_WORDS.search(it.text) and (len(q.terms) <= 3 or any(m.strict > 0 for m in matches)))
     if not shopping and not partial:

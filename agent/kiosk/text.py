@@ -29,7 +29,7 @@ pick picking up down out off over back use using used work working try trying
 guy guys folks mate sir madam miss love dear friend wondering wonder hoping hope think thought like would'd please kindly
 ok okay fine alright nearby near nearest around closest bring take allowed allow let
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
-option options choice choices stuff
+option options choice choices stuff recommend recommendation suggest suggestion
 they them their theirs he him his she her hers someone somebody
 son daughter husband wife partner mum mom dad mother father boyfriend girlfriend grandma grandad
 """
