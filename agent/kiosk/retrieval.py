@@ -20,7 +20,7 @@ from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
 from agent.kiosk.intent import label_pattern
-from agent.kiosk.text import PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, joined_forms, stem, words
+from agent.kiosk.text import PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, fold, joined_forms, stem, words
 
 
 @lru_cache(maxsize=1)
@@ -212,7 +212,10 @@ class Index:
         self._product_vocab: list[str] = sorted(product_vocab | {w for _, means in self.synonyms for m in means for w in m.split()})
 
         self._product_set = set(self._product_vocab)
-        self._stop_phrases = [(p, m) for p, m in self.synonyms if len(p) > 1 and any(w in STOPWORDS for w in p)]
+        # ...with what their meanings mean in turn: "bring back" is "return", and "return" is "refund"
+        direct = {" ".join(p): m for p, m in self.synonyms}
+        self._stop_phrases = [(p, tuple(dict.fromkeys(m + tuple(x for a in m for x in direct.get(a, ())))))
+                              for p, m in self.synonyms if len(p) > 1 and any(w in STOPWORDS for w in p)]
         # words that start three or more categories ("Dog Food", "Dog Toys", "Dog Treats"): who or what a product is for
         starts: dict[str, set[str]] = {}
         for p in catalog.products.values():
@@ -224,7 +227,9 @@ class Index:
         self._name_cats: dict[str, set[str]] = {}
         for p in catalog.products.values():
             cat = " ".join(w for w in words(p.category) if w not in STOPWORDS)
-            for w in self._docs[p.sku][0]:
+            # "Micro USB Cable for Phones" is a cable, not a phone variant: its own 'for ...' part does not count
+            named = words(re.split(r"\bfor\b", fold(p.name))[0]) + words(p.brand) + joined_forms(p.name)
+            for w in named:
                 self._name_cats.setdefault(w, set()).add(cat)
         # the store's own labels a shopper may ask for ("latex free", "non toxic"), beside the fixed dietary ones
         tags = sorted({t for p in catalog.products.values() for t in p.tags})
