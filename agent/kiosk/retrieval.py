@@ -134,7 +134,9 @@ def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
 
 def _doc_words(p: Product) -> tuple[set[str], set[str]]:
     name = set(words(p.name)) | set(words(p.brand)) | set(joined_forms(p.name)) | set(joined_forms(p.brand))
-    allw = name | set(words(p.category)) | set(words(p.description))
+    # the store's labels describe the product too ("weatherproof", "low-voc"), but not what it contains or lacks
+    labels = [t for t in p.tags if not t.startswith("contains-") and not t.endswith("-free")]
+    allw = name | set(words(p.category)) | set(words(p.description)) | set(words(" ".join(labels))) | set(joined_forms(" ".join(labels)))
     return name, allw
 
 

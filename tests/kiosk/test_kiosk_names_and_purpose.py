@@ -98,3 +98,14 @@ def test_a_place_word_inside_a_product_name_is_no_place():
     assert invented_facts(sentence, cat) == []
     # ...but a place the facts do not give is still caught
     assert check_sentence("Freezer Bag Clips 10 Pack is in Freezer 2.", Facts(products=[clips], catalog=cat))
+
+
+def test_a_store_tag_describes_the_product_but_a_contains_tag_does_not():
+    cat = Catalog(parse_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                                "L1,Solar Lantern,Lumo,Lighting,12.99,Bay 1,4,outdoor,Hangs from a hook.\n"
+                                "L2,Table Lamp,Lumo,Lighting,19.99,Bay 1,3,,Linen shade.\n"
+                                "L3,Flapjack,Oaty,Snacks,1.99,Counter,9,contains-nuts,Oat bar.\n").products, [])
+    k = Kiosk(cat, use_model=False)
+    a = k.ask("outdoor lantern price").answer
+    assert "$12.99" in a and "don't carry" not in a, a
+    assert "Flapjack" not in k.ask("do you sell nuts").answer
