@@ -286,6 +286,8 @@ def _named_in_full(products: list[Product], question: str, index: Index) -> list
             out.append(best)
     # ...and a longer name the shopper did not type word for word is not meant when a shorter one inside it was typed.
     typed = [p for p in out if _sublist(_core_words(p.name), asked)]
+    # a product named word for word is the one meant, not others that only match its kind ("vegan dog treats" vs Dog Chews)
+    out = typed or out
     return [p for p in out if p in typed or not any(_sublist(_core_words(t.name), _core_words(p.name)) for t in typed)]
 
 

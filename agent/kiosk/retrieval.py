@@ -9,6 +9,7 @@ the same thing.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
 import re
@@ -205,6 +206,19 @@ class Index:
             self._faq_words[f.row] = (qw, aw)
             vocab |= qw | aw
             self._db.execute("INSERT INTO faq VALUES (?,?,?)", (f.row, " ".join(words(f.question)), " ".join(words(f.answer))))
+        # Only everyday names that can lead somewhere in this store count: a row whose meanings (or theirs: "bring back" ->
+        # "return" -> "refund") are made of words this store's catalog or FAQ uses. The others would only lend their words
+        # to spelling fixes ("hamer" -> "hamper") and make any word ("movie", "grab") look like one of this store's.
+        store_words = sorted(vocab)
+        self._store_words = frozenset(vocab)
+
+        def present(w: str) -> bool:
+            i = bisect.bisect_left(store_words, w)
+            return i < len(store_words) and (store_words[i] == w or (len(w) >= 4 and store_words[i].startswith(w)))
+
+        chain = {" ".join(p): m for p, m in self.synonyms}
+        self.synonyms = tuple((p, m) for p, m in self.synonyms
+                              if any(all(present(w) for w in a.split()) for a in m + tuple(x for b in m for x in chain.get(b, ()))))
         for _, means in self.synonyms:
             vocab |= {w for m in means for w in m.split()}
             self._meanings.update(means)
@@ -290,7 +304,9 @@ class Index:
                         continue
                     terms.append(Term(t, frozenset(alts), weak, pos, known=self._product_word(t)))
                     continue
-            terms.append(Term(t, frozenset(alts), pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t}),
+            # a word only everyday names use ("plumbers") may still share a root with this store's ("Plumbing")
+            weak = self._same_root(t) if t not in self._store_words and not t.isdigit() else frozenset()
+            terms.append(Term(t, frozenset(alts), weak, pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t}),
                               typed=self._product_word(t)))
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
