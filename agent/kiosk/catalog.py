@@ -18,7 +18,7 @@ from pathlib import Path
 CATALOG_HEADER = ["sku", "name", "brand", "category", "price", "location", "stock", "tags", "description"]
 FAQ_HEADER = ["question", "answer"]
 MAX_FIELD_CHARS = 2000
-_TAG_RE = re.compile(r"^[a-z0-9][a-z0-9 _-]*$")
+_TAG_RE = re.compile(r"^[a-z0-9][a-z0-9 _+&.-]*$")  # 'age-4+', '18+', 'fair-trade & organic' are real labels
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -50,13 +50,15 @@ class CatalogIssue:
     column: str
     problem: str
     fix: str
+    row_skipped: bool = True  # False: the row was loaded without the bad part (an odd tag)
 
     def __str__(self) -> str:
         col = f", column '{self.column}'" if self.column else ""
         return f"{self.file} line {self.line}{col}: {self.problem} Fix: {self.fix}"
 
     def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "column": self.column, "problem": self.problem, "fix": self.fix, "message": str(self)}
+        return {"file": self.file, "line": self.line, "column": self.column, "problem": self.problem, "fix": self.fix, "row_skipped": self.row_skipped,
+                "message": str(self)}
 
 
 class CatalogError(ValueError):
@@ -138,11 +140,20 @@ def parse_catalog(text: str, name: str = "catalog.csv") -> ParseResult:
             out.issues.append(CatalogIssue(name, line, "sku", f"sku {sku!r} is already used on line {seen[sku]}.", "give every product its own sku; this row was skipped."))
             continue
         seen[sku] = line
+        # An odd tag costs only that tag, never the product: shoppers can still find and buy it.
+        tags = set()
+        for t in (t.strip().lower() for t in cells["tags"].split(";")):
+            if t and _TAG_RE.match(t):
+                tags.add(t)
+            elif t:
+                out.issues.append(CatalogIssue(name, line, "tags", f"tag {t!r} has characters tags cannot have; the product was kept without it.",
+                                               "separate tags with ';' and use letters, digits, '-' or '+', e.g. vegan;gluten-free;age-3+.",
+                                               row_skipped=False))
         out.products.append(Product(
             sku=sku, name=cells["name"], brand=cells["brand"], category=cells["category"],
             price=round(float(_price_text(cells["price"])), 2), location=cells["location"],
             stock=int(cells["stock"]) if cells["stock"] else None,
-            tags=tuple(sorted({t.strip().lower() for t in cells["tags"].split(";") if t.strip()})),
+            tags=tuple(sorted(tags)),
             description=cells["description"], line=line))
     return out
 
@@ -171,10 +182,6 @@ def _check_product(c: dict[str, str], name: str, line: int) -> CatalogIssue | No
         return CatalogIssue(name, line, "location", "the location is empty.", "write where shoppers find it, e.g. 'Aisle 4', 'Fridge 1' or 'Slot B3'.")
     if c["stock"] and not re.fullmatch(r"\d{1,7}", c["stock"]):
         return CatalogIssue(name, line, "stock", f"{c['stock']!r} is not a whole number of units.", "write 0 or more units such as 12, or leave it empty if unknown.")
-    for t in c["tags"].split(";"):
-        t = t.strip().lower()
-        if t and not _TAG_RE.match(t):
-            return CatalogIssue(name, line, "tags", f"tag {t!r} has characters tags cannot have.", "separate tags with ';' and use letters, digits and '-', e.g. vegan;gluten-free.")
     return None
 
 

@@ -81,7 +81,7 @@ def _load(catalog: str | None, faq: str | None):
         print(f"error: {e}", file=sys.stderr)
         return None
     for issue in cat.issues:
-        print(f"warning: {issue} (row skipped)", file=sys.stderr)
+        print(f"warning: {issue}" + (" (row skipped)" if issue.row_skipped else ""), file=sys.stderr)
     return cat
 
 

@@ -78,7 +78,7 @@ class KioskComponent:
 
     def _report_issues(self, cat: Catalog) -> None:
         for issue in cat.issues:
-            log.warning("catalog row skipped", extra=fields(issue=str(issue)))
+            log.warning("catalog row skipped" if issue.row_skipped else "catalog row kept without a bad tag", extra=fields(issue=str(issue)))
 
     def reload_files(self) -> bool:
         """Reload when the catalog or FAQ file changed; True when a new catalog is in use."""

@@ -28,7 +28,6 @@ def test_good_rows_load_with_types():
     ("A2,Milk,X,Dairy,1.00,Fridge 1,three,,d\n", "stock", "not a whole number"),
     ("A2,Milk,X,Dairy,1.00,Fridge 1,-2,,d\n", "stock", "not a whole number"),
     ("A 2!,Milk,X,Dairy,1.00,Fridge 1,3,,d\n", "sku", "not a valid sku"),
-    ("A2,Milk,X,Dairy,1.00,Fridge 1,3,vegan/gluten free,d\n", "tags", "separate tags with ';'"),
     ("A2,Mi\x07lk,X,Dairy,1.00,Fridge 1,3,,d\n", "name", "control characters"),
     ("A1,Milk again,X,Dairy,1.00,Fridge 1,3,,d\n", "sku", "already used on line 2"),
 ])
@@ -38,6 +37,15 @@ def test_each_bad_row_is_reported_with_line_and_column_and_the_rest_kept(row, co
     (issue,) = r.issues
     assert (issue.file, issue.line, issue.column) == ("shop.csv", 3, column)
     assert words in str(issue) and "Fix:" in str(issue)
+
+
+def test_an_odd_tag_costs_only_the_tag_and_age_labels_are_tags():
+    r = parse_catalog(HEADER + GOOD + "A2,Milk,X,Dairy,1.00,Fridge 1,3,vegan/gluten free;organic,d\n"
+                      "A3,Brick Box,LEGO,Toys,49.99,Aisle 2,8,age-4+;contains-small-parts,Bricks\n", "shop.csv")
+    assert [(p.sku, p.tags) for p in r.products][1:] == [("A2", ("organic",)), ("A3", ("age-4+", "contains-small-parts"))]
+    (issue,) = r.issues
+    assert (issue.line, issue.column, issue.row_skipped) == (3, "tags", False) and "vegan/gluten free" in issue.problem
+    assert "separate tags with ';'" in issue.fix
 
 
 def test_wrong_column_count_names_the_line():
