@@ -106,6 +106,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not use_faq and faq_full and full and best_faq is not None and DIETARY not in it.kinds and best_faq.specificity >= 0.99
             and len(best_faq.asked_terms) == len(q.terms) and all(m.exact < 0.999 for m in full)):
         use_faq = True
+    # "do you have tennis rackets": a product named by every word beats a row about a service on that product
+    # ("Do you restring tennis rackets?") whose own word for the service the shopper did not use
+    if (use_faq and full and AVAILABILITY in it.kinds and full[0].head_named and full[0].exact >= 0.999 and best_faq is not None
+            and best_faq.specificity < 0.99):
+        use_faq = False
     # "pet carrier for a cat": a product named for the thing asked about beats a row that only mentions it in its answer
     if use_faq and full and full[0].head_named and best_faq is not None and not best_faq.head_asked:
         use_faq = False
@@ -141,12 +146,17 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             and all(q.split < 0 or q.terms[i].pos < q.split for i in matches[0].missed)):  # not "a lead for my puppy"
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
 
+    # Nothing has the words in its name or category: an everyday name may be in a description ("beers": "Italian lager"),
+    # and where a thing is may be named like it ("where do I get a coffee": the Coffee Bar).
+    if not full and q.terms and not it.dietary:
+        full = [m for m in index.products(q, loose=True, places=LOCATION in it.kinds) if m.strict >= 0.999 and m.head_hit]
+
     if DIETARY in it.kinds and it.dietary:
         return _plan_dietary(it, index, q, full, asked, currency)
 
     if full:
         top = full[0]
-        chosen = [m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9 and m.specificity >= top.specificity - 0.34][:3]
+        chosen = [m.product for m in full if m.core_name >= top.core_name - 1e-9 and m.specificity >= top.specificity - 0.34][:3]
         return _plan_product(it, _longer_names(chosen, it.text, index), asked, currency)
 
     if not q.terms:

@@ -73,6 +73,7 @@ class Match:
     head_named: bool = False  # ...and the product's name (or brand) has that word
     missed: tuple[int, ...] = ()  # indices of the shopper's terms this product lacks (and that were not forgiven)
     exact: float = 0.0  # share of the shopper's terms the name or category has as whole words ("wash" is not "washer")
+    core_name: float = 0.0  # name coverage by the words before 'for/to/in...' only (the thing, not what it is for)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def _doc_words(p: Product) -> tuple[set[str], set[str]]:
     return name, allw
 
 
-_SOUNDS = [(re.compile(r"c(?=[eiy])"), "s"), (re.compile(r"ck|q"), "k"), (re.compile(r"c"), "k"), (re.compile(r"ph"), "f"),
+_SOUNDS = [(re.compile(r"y"), "i"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"ck|q"), "k"), (re.compile(r"c"), "k"), (re.compile(r"ph"), "f"),
            (re.compile(r"z"), "s"), (re.compile(r"(?<=[^aeiou])h"), ""), (re.compile(r"(.)\1+"), r"\1")]
 
 
@@ -168,6 +169,27 @@ def _edits_within_one(a: str, b: str) -> bool:
 
 def _word_in(w: str, doc: set[str]) -> bool:
     return w in doc or (len(w) >= 4 and any(d.startswith(w) for d in doc))
+
+
+def _inflected(w: str, doc: set[str]) -> bool:
+    """A verb's other forms in an answer's words: "pop" -> "popped", "wrap" -> "wrapped", "fit" -> "fitting"."""
+    if " " in w or len(w) < 3 or not w.isalpha():
+        return False
+    return any(w + end in doc for end in ("s", "ed", "ing", w[-1] + "ed", w[-1] + "ing"))
+
+
+def _heads(text: str) -> set[str]:
+    """Words that end a phrase in a description ("Italian *lager*, 330ml bottle"), not ones describing the next word
+    ("chocolate chip cookie", "fragrance free wipes"): what the thing is, in the writer's words."""
+    out: set[str] = set()
+    for chunk in re.split(r"[,.;:()!?]+", fold(text)):
+        ws = words(chunk)
+        for i, w in enumerate(ws):
+            if i > 0 and ws[i - 1] in ("without", "no", "non", "not"):
+                continue  # "made without dairy"
+            if i + 1 == len(ws) or (ws[i + 1] in STOPWORDS and ws[i + 1] != "free"):  # "fragrance free wipes" are no fragrance
+                out.add(w)
+    return out - STOPWORDS
 
 
 def _covers(alts: frozenset[str], doc: set[str]) -> bool:
@@ -219,9 +241,19 @@ class Index:
         chain = {" ".join(p): m for p, m in self.synonyms}
         self.synonyms = tuple((p, m) for p, m in self.synonyms
                               if any(all(present(w) for w in a.split()) for a in m + tuple(x for b in m for x in chain.get(b, ()))))
-        for _, means in self.synonyms:
+        for phrase, means in self.synonyms:
             vocab |= {w for m in means for w in m.split()}
+            # an everyday name that leads to this store's words is a word a misspelling may mean ("bycicle" -> bicycle -> bike)
+            vocab |= {w for w in phrase if w not in STOPWORDS}
             self._meanings.update(means)
+        # a word and what it means, either way round ("headlamp" is a meaning of "head torch": the head torch is meant too)
+        self._single: dict[str, set[str]] = {}
+        for phrase, means in self.synonyms:
+            if len(phrase) == 1:
+                self._single.setdefault(phrase[0], set()).update(means)
+            for m in means:
+                if " " not in m:
+                    self._single.setdefault(m, set()).add(" ".join(phrase))
         self.vocab = sorted(w for w in vocab if len(w) > 2 and not w.isdigit() and w not in STOPWORDS)
         self._vocab_set = set(self.vocab)
         # words products (or everyday names) use: an FAQ-only word like "plane" is still filler for a product
@@ -331,11 +363,17 @@ class Index:
             if (prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
                     and (prev.word + t.word) not in self._vocab_set and stem(prev.word + t.word) in self._vocab_set):
                 both = stem(prev.word + t.word)
-                joined[-1] = Term(both, frozenset({both}), pos=prev.pos)
+                joined[-1] = Term(both, frozenset({both, *self._single.get(both, ())}), pos=prev.pos)
                 continue
             if (prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
                     and (prev.word + t.word) in self._vocab_set):
-                joined[-1] = Term(prev.word + t.word, frozenset({prev.word + t.word}), pos=prev.pos)
+                both = prev.word + t.word  # "head lamp" -> headlamp, and what headlamp means (head torch)
+                joined[-1] = Term(both, frozenset({both, *self._single.get(both, ())}), pos=prev.pos)
+                continue
+            # "footy ball": the word before already means a word ending in this one (football) -- one thing, not two
+            ends = {a for a in prev.alternatives if " " not in a and a != t.word and len(t.word) >= 3 and a.endswith(t.word)} if prev else set()
+            if prev is not None and t.pos == prev.pos + 1 and ends:
+                joined[-1] = Term(f"{prev.word} {t.word}", frozenset(ends), pos=prev.pos)
                 continue
             joined.append(t)
         terms = joined
@@ -363,7 +401,7 @@ class Index:
 
     def _same_root(self, w: str) -> frozenset[str]:
         """"wormer" and "worming" share a root: catalog words that start with ``w`` less its ending (weak fixes)."""
-        for end in ("ers", "er", "ing", "ed", "able", "ation", "s"):
+        for end in ("ers", "er", "ing", "ed", "able", "ation", "s", "i"):  # "goali(e)" ~ goalkeeper
             root = w[: -len(end)] if w.endswith(end) else ""
             if len(root) >= 4:
                 return frozenset(v for v in self._product_vocab if v.startswith(root) and v != w)
@@ -432,19 +470,28 @@ class Index:
             rows = self._db.execute(f"SELECT {key}, bm25({table}) FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table}) LIMIT ?", (expr, limit)).fetchall()
         return {str(k): float(s) for k, s in rows}
 
-    def products(self, q: Query, limit: int = 8) -> list[Match]:
-        """Candidates best first; coverage 1.0 means every word the shopper used matched."""
+    def products(self, q: Query, limit: int = 8, loose: bool = False, places: bool = False) -> list[Match]:
+        """Candidates best first; coverage 1.0 means every word the shopper used matched.
+
+        ``loose``: an everyday name may also hit the description ("beers" -> "Italian lager"); ``places``: and the words
+        of where a product is ("a coffee" -> the Coffee Bar). Only for when nothing matched the usual way."""
         if not q.terms:
             return []
         cands = self._fts("products", "sku", q, 40)
+        if loose:
+            for p in self.catalog.products.values():
+                cands.setdefault(p.sku, 0.0)
         out = []
         for sku, score in cands.items():
             p = self.catalog.product(sku)
             if p is None:
                 continue
             name, allw = self._docs[sku]
+            named = self._named[sku]
+            if loose:
+                named = named | _heads(p.description) | (set(words(p.location)) if places else set())
             # Descriptions are noisy ("chocolate chip cookie"): a synonym must hit the name, brand or category.
-            hits = [_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, self._named[sku])
+            hits = [_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, named)
                     for t in q.terms]
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
                 # ...in the name or the category ("plumbers tape": the Plumbing aisle's tape)
@@ -459,6 +506,8 @@ class Index:
             missed = tuple(i for i, (h, f) in enumerate(zip(hits, forgiven, strict=True)) if not h and not f)
             hit = sum(hits) + soft_missed
             hit_name = sum(_covers(t.alternatives, name) for t in q.terms)
+            # ...without what the thing is for: "a gas canister for the stove" is the canister, not the stove
+            core_name = sum(_covers(t.alternatives, name) for t in q.terms if q.split < 0 or t.pos < q.split or q.split_word in _FEATURE_WORDS)
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}
             own = [w for w in words(p.name) if w not in STOPWORDS and not any(c.isdigit() for c in w)]
             spec = sum(_covers(frozenset({w}), used) for w in own) / max(1, len(own))
@@ -466,8 +515,8 @@ class Index:
             head_named = head_hit and q.head >= 0 and _covers(q.terms[q.head].alternatives, name)
             exact = sum(any(all(w in self._named[sku] for w in a.split()) for a in t.alternatives) for t in q.terms)
             out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms), head_hit, head_named,
-                             missed, exact / len(q.terms)))
-        out.sort(key=lambda m: (-m.coverage, -m.name_coverage, -m.specificity, m.bm25))
+                             missed, exact / len(q.terms), core_name / len(q.terms)))
+        out.sort(key=lambda m: (-m.coverage, -m.core_name, -m.specificity, m.bm25))
         return out[:limit]
 
     def faq(self, q: Query, limit: int = 3) -> list[FaqMatch]:
@@ -478,7 +527,7 @@ class Index:
         for row, _score in cands.items():
             qw, aw = self._faq_words[int(row)]
             # prefixes only against the FAQ question: "exam" must not find "print@campus.example" in an answer
-            hit = sum(_covers(t.alternatives, qw) or any(a in aw for a in t.alternatives) or
+            hit = sum(_covers(t.alternatives, qw) or any(a in aw or _inflected(a, aw) for a in t.alternatives) or
                       any(all(w in aw for w in a.split()) for a in t.alternatives if " " in a) for t in q.terms)
             qc = {w for w in qw if w not in STOPWORDS}
             used = {a for t in q.terms for alt in t.alternatives for a in alt.split()}

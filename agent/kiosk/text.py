@@ -56,6 +56,8 @@ def stem(word: str) -> str:
         return word[:-1] + "i"
     if word.endswith("ie") and len(word) > 3:
         return word[:-1]
+    if word.endswith("oes") and len(word) <= 5:  # shoes, toes (but tomatoes, potatoes)
+        return word[:-1]
     if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
