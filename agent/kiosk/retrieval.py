@@ -321,6 +321,9 @@ class Index:
                 fix = difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.9 if len(t) <= 5 else 0.85)
                 if not fix:
                     fix = self._inflection(t)  # "groomed" -> "groom", "grooming": the same word, not a guess
+                if not fix and len(t) >= 5:  # "pickels" for "pickles": two neighbours swapped, when only one word fits so
+                    swaps = [v for v in self.vocab if len(v) == len(t) and sorted(v) == sorted(t) and _edits_within_one(t, v)]
+                    fix = swaps if len(swaps) == 1 else []
                 if not fix and len(t) >= 5:  # "sizzors" sounds like "scissors": a spelling, not a guess, when only one word does
                     sounds = [v for v in self.vocab if len(v) >= 5 and _sound(v) == _sound(t)]
                     fix = sounds if len(sounds) == 1 else []

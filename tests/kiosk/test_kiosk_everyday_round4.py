@@ -1,0 +1,42 @@
+"""Round 4: swapped letters, brand~model-line names, everyday names for service rows, vending-machine phrasing."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
+from agent.kiosk.service import Kiosk
+
+# A made-up gadget-and-deli corner shop: none of these rows come from an eval set.
+_STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "G1,Clear Case Galaxy A55,Cover Co,Cases,9.99,Rack 2,6,,Thin clear case.\n"
+          "G2,Wireless Earbuds,Samsung,Audio,59.00,Rack 4,3,,Bluetooth earbuds.\n"
+          "G3,USB-C to HDMI Adapter,Hubster,Adapters,15.50,Rack 1,7,,Connect a laptop to a TV.\n"
+          "G4,Rye Sandwich Loaf,Deli,Bakery,3.80,Shelf B,5,vegan,Dense rye loaf.\n"
+          "G5,Oat Loaf Gluten Free,Deli,Bakery,4.60,Shelf B,2,gluten-free,Soft oat loaf.\n"
+          "G6,Sweet Gherkins Jar,Deli,Pantry,2.90,Shelf C,9,vegan,Crunchy gherkins.\n"
+          "G7,Lemon Soda Can,Fizz,Drinks,1.20,Fridge 1,24,sugar-free,Fizzy lemon drink.\n")
+_FAQ = ("question,answer\n"
+        "Are there restrooms?,Restrooms are upstairs next to the lift.\n"
+        "Do you repair tablets?,We mend cracked tablet screens in a day.\n")
+
+
+@pytest.fixture
+def shop() -> Kiosk:
+    return Kiosk(Catalog(parse_catalog(_STORE).products, parse_faq(_FAQ).faq), use_model=False)
+
+
+def test_two_swapped_letters_in_a_long_word_are_a_spelling(shop):
+    assert "Shelf C" in shop.ask("where are the gherikns").answer
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("samsung a55 case", "Clear Case Galaxy A55"),            # the brand's model line is its name
+    ("price of a hdmi dongle", "$15.50"),                      # dongle is an adapter
+    ("any gluten free bread", "Oat Loaf Gluten Free"),         # bread is a loaf
+    ("wheres the bathroom", "upstairs"),                       # bathroom is what the store calls a restroom
+    ("can you fix my cracked tablet", "in a day"),             # fix is repair
+])
+def test_everyday_names_reach_the_store_words(shop, question, fact):
+    a = shop.ask(question).answer
+    assert fact in a and "don't carry" not in a
