@@ -264,7 +264,7 @@ def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) 
         # Several products match ("bread"): list those that meet the constraint.
         if tagged:
             ok = tagged[:3]
-            return Plan("dietary_list", it, products=ok, sentences=T.dietary_list(ok, constraint, currency) + T.out_of_stock_notes(ok),
+            return Plan("dietary_list", it, products=ok, sentences=T.dietary_list(ok, constraint, currency) + _stock_notes(it, ok),
                         asked=asked)
         names = cands[:3]
         sents = [T.dietary(p, constraint)[0] for p in names]
@@ -276,7 +276,7 @@ def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) 
             return Plan("not_carried", it, sentences=[T.not_carried(asked or "that")], asked=asked)
         return Plan("dietary_list", it, sentences=T.dietary_list([], constraint, currency), asked=asked)
     items = index.by_tag(yes_tag, q.terms)[:3]
-    return Plan("dietary_list", it, products=items, sentences=T.dietary_list(items, constraint, currency) + T.out_of_stock_notes(items),
+    return Plan("dietary_list", it, products=items, sentences=T.dietary_list(items, constraint, currency) + _stock_notes(it, items),
                 asked=asked)
 
 
@@ -313,7 +313,12 @@ def _extras(it: Intent, products: list[Product], currency: str) -> list[str]:
         s += T.location(products)
     if PRICE in it.kinds:
         s += T.price(products, currency)
-    return s + T.out_of_stock_notes(products)
+    return s + _stock_notes(it, products)
+
+
+def _stock_notes(it: Intent, products: list[Product]) -> list[str]:
+    """"is the sugar free red bull available": a stock word asks for the stock of each product named, in those words."""
+    return T.stock(products) if STOCK in it.kinds else T.out_of_stock_notes(products)
 
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")

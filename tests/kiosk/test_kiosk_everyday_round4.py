@@ -40,3 +40,14 @@ def test_two_swapped_letters_in_a_long_word_are_a_spelling(shop):
 def test_everyday_names_reach_the_store_words(shop, question, fact):
     a = shop.ask(question).answer
     assert fact in a and "don't carry" not in a
+
+
+@pytest.mark.parametrize("question", ["whats the number for lemon soda", "which button for the lemon soda", "what slot is lemon soda"])
+def test_a_vending_slot_question_is_a_location_question(shop, question):
+    a = shop.ask(question).answer
+    assert "Fridge 1" in a and "only answer questions" not in a and "don't carry" not in a
+
+
+def test_a_labelled_product_with_a_stock_word_gets_its_stock(shop):
+    a = shop.ask("is the sugar free lemon soda available").answer
+    assert "Lemon Soda Can" in a and "in stock" in a
