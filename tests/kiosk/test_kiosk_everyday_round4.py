@@ -51,3 +51,12 @@ def test_a_vending_slot_question_is_a_location_question(shop, question):
 def test_a_labelled_product_with_a_stock_word_gets_its_stock(shop):
     a = shop.ask("is the sugar free lemon soda available").answer
     assert "Lemon Soda Can" in a and "in stock" in a
+
+
+def test_paying_by_phone_and_with_bills_reach_the_payment_row():
+    faq = ("question,answer\n"
+           "How can I pay?,\"Cards, Apple Pay and Google Pay, coins and $1 bills.\"\n"
+           "Can I get a receipt?,Receipts are emailed for card and phone payments.\n")
+    shop = Kiosk(Catalog(parse_catalog(_STORE).products, parse_faq(faq).faq), use_model=False)
+    assert "Apple Pay" in shop.ask("can i pay with my phone").answer
+    assert "$1 bills" in shop.ask("do you take dollar bills").answer
