@@ -59,7 +59,8 @@ def _object_words(text: str, whole: bool = False) -> str:
             kept.append(w)
             continue
         # no digits: the echo must not look like a price, size or place the store stated
-        if w and stem(w) not in STOPWORDS and not re.fullmatch(r"[a-z]", w) and not any(c.isdigit() for c in w):
+        base = re.sub(r"(n't|'s|'re|'ll|'ve|'d|'m)$", "", w)  # "where's", "don't": the question word is what counts
+        if w and stem(base) not in STOPWORDS and not re.fullmatch(r"[a-z]", w) and not any(c.isdigit() for c in w):
             kept.append(w)
     return " ".join(kept[:6])
 

@@ -57,6 +57,11 @@ def test_off_topic_abusive_and_empty_get_short_polite_answers(kiosk, q, start):
     assert ans.answer.startswith(start) and len(ans.sentences) == 1
 
 
+@pytest.mark.parametrize("q", ["where's the snorkel", "wheres the snorkel", "where is the snorkel", "don't you have a snorkel"])
+def test_contracted_question_words_are_not_echoed_as_the_product(kiosk, q):
+    assert kiosk.ask(q).answer == "Sorry, we don't carry snorkel."
+
+
 def test_out_of_stock_is_said(kiosk):
     assert "out of stock" in kiosk.ask("where are the avocados?").answer
     assert "out of stock" in kiosk.ask("how much is the almond milk").answer
