@@ -101,6 +101,7 @@ SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without
 
 
 def split_pos(terms: tuple[Term, ...], toks: list[str]) -> int:
+    """Word position of the first 'for/with/in...' after the first term; -1 when none."""
     if not terms:
         return -1
     first = min(t.pos for t in terms)
@@ -112,9 +113,8 @@ def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
     skipping packaging words ("pizza *slice*" is about pizza)."""
     if not terms:
         return -1
-    first = min(t.pos for t in terms)
-    cut = next((i for i, w in enumerate(toks) if w in SPLIT_WORDS and i > first), len(toks))
-    before = [i for i, t in enumerate(terms) if t.pos < cut]
+    cut = split_pos(terms, toks)
+    before = [i for i, t in enumerate(terms) if cut < 0 or t.pos < cut]
     # runs of words, allowing one word between them ("order a coffee"), not "sausage rolls where are they"
     runs: list[list[int]] = []
     for i in before:
@@ -165,6 +165,17 @@ def _edits_within_one(a: str, b: str) -> bool:
     if len(a) == len(b):
         return a[i + 1:] == b[i + 1:] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:])
     return a[i:] == b[i + 1:] if len(b) == len(a) + 1 else False
+
+
+def _has_word(w: str, sorted_words: list[str]) -> bool:
+    """``w`` is one of ``sorted_words``, or (four letters or more) the start of one: a binary search, not a scan."""
+    i = bisect.bisect_left(sorted_words, w)
+    return i < len(sorted_words) and (sorted_words[i] == w or (len(w) >= 4 and sorted_words[i].startswith(w)))
+
+
+def _one_hop(means: tuple[str, ...], table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Meanings and what they mean in turn ("bring back" -> "return" -> "refund")."""
+    return means + tuple(x for m in means for x in table.get(m, ()))
 
 
 def _word_in(w: str, doc: set[str]) -> bool:
@@ -219,7 +230,7 @@ class Index:
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name) + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
         product_vocab = {w for w in vocab if len(w) > 2}
-        self._catalog_words = frozenset(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
+        self._catalog_words = sorted(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
         self._faq_words: dict[int, tuple[set[str], set[str]]] = {}
         for f in catalog.faq:
@@ -233,14 +244,9 @@ class Index:
         # to spelling fixes ("hamer" -> "hamper") and make any word ("movie", "grab") look like one of this store's.
         store_words = sorted(vocab)
         self._store_words = frozenset(vocab)
-
-        def present(w: str) -> bool:
-            i = bisect.bisect_left(store_words, w)
-            return i < len(store_words) and (store_words[i] == w or (len(w) >= 4 and store_words[i].startswith(w)))
-
         chain = {" ".join(p): m for p, m in self.synonyms}
         self.synonyms = tuple((p, m) for p, m in self.synonyms
-                              if any(all(present(w) for w in a.split()) for a in m + tuple(x for b in m for x in chain.get(b, ()))))
+                              if any(all(_has_word(w, store_words) for w in a.split()) for a in _one_hop(m, chain)))
         for phrase, means in self.synonyms:
             vocab |= {w for m in means for w in m.split()}
             # an everyday name that leads to this store's words is a word a misspelling may mean ("bycicle" -> bicycle -> bike)
@@ -256,13 +262,17 @@ class Index:
                     self._single.setdefault(m, set()).add(" ".join(phrase))
         self.vocab = sorted(w for w in vocab if len(w) > 2 and not w.isdigit() and w not in STOPWORDS)
         self._vocab_set = set(self.vocab)
+        # spoken form -> the words of five letters or more that sound so ("sizzors"/"scissors"), built once, not per question
+        self._by_sound: dict[str, list[str]] = {}
+        for v in self.vocab:
+            if len(v) >= 5:
+                self._by_sound.setdefault(_sound(v), []).append(v)
         # words products (or everyday names) use: an FAQ-only word like "plane" is still filler for a product
         self._product_vocab: list[str] = sorted(product_vocab | {w for _, means in self.synonyms for m in means for w in m.split()})
 
-        self._product_set = set(self._product_vocab)
         # ...with what their meanings mean in turn: "bring back" is "return", and "return" is "refund"
         direct = {" ".join(p): m for p, m in self.synonyms}
-        self._stop_phrases = [(p, tuple(dict.fromkeys(m + tuple(x for a in m for x in direct.get(a, ())))))
+        self._stop_phrases = [(p, tuple(dict.fromkeys(_one_hop(m, direct))))
                               for p, m in self.synonyms if len(p) > 1 and any(w in STOPWORDS for w in p)]
         # words that start three or more categories ("Dog Food", "Dog Toys", "Dog Treats"): who or what a product is for
         starts: dict[str, set[str]] = {}
@@ -322,10 +332,10 @@ class Index:
                 if not fix:
                     fix = self._inflection(t)  # "groomed" -> "groom", "grooming": the same word, not a guess
                 if not fix and len(t) >= 5:  # "pickels" for "pickles": two neighbours swapped, when only one word fits so
-                    swaps = [v for v in self.vocab if len(v) == len(t) and sorted(v) == sorted(t) and _edits_within_one(t, v)]
+                    swaps = self._swaps(t)
                     fix = swaps if len(swaps) == 1 else []
                 if not fix and len(t) >= 5:  # "sizzors" sounds like "scissors": a spelling, not a guess, when only one word does
-                    sounds = [v for v in self.vocab if len(v) >= 5 and _sound(v) == _sound(t)]
+                    sounds = self._by_sound.get(_sound(t), [])
                     fix = sounds if len(sounds) == 1 else []
                 if not fix and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
                     continue  # a misspelt question word ("wher", "prise") is not a product
@@ -363,16 +373,13 @@ class Index:
         joined: list[Term] = []
         for t in terms:
             prev = joined[-1] if joined else None
-            if (prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
-                    and (prev.word + t.word) not in self._vocab_set and stem(prev.word + t.word) in self._vocab_set):
-                both = stem(prev.word + t.word)
-                joined[-1] = Term(both, frozenset({both, *self._single.get(both, ())}), pos=prev.pos)
-                continue
-            if (prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
-                    and (prev.word + t.word) in self._vocab_set):
-                both = prev.word + t.word  # "head lamp" -> headlamp, and what headlamp means (head torch)
-                joined[-1] = Term(both, frozenset({both, *self._single.get(both, ())}), pos=prev.pos)
-                continue
+            adjacent = prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
+            if adjacent:
+                # "head lamp" -> headlamp, and what headlamp means (head torch); "water colours" -> watercolour
+                both = next((w for w in (prev.word + t.word, stem(prev.word + t.word)) if w in self._vocab_set), None)
+                if both is not None:
+                    joined[-1] = Term(both, frozenset({both, *self._single.get(both, ())}), pos=prev.pos)
+                    continue
             # "footy ball": the word before already means a word ending in this one (football) -- one thing, not two
             ends = {a for a in prev.alternatives if " " not in a and a != t.word and len(t.word) >= 3 and a.endswith(t.word)} if prev else set()
             if prev is not None and t.pos == prev.pos + 1 and ends:
@@ -387,12 +394,15 @@ class Index:
         """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours;
         four-letter ones only by two swapped letters, "fiel"/"file"), or that sound the same ("sizzors"/"scissors")."""
         if len(w) == 4:
-            return frozenset(v for v in self.vocab if len(v) == 4 and sorted(v) == sorted(w) and _edits_within_one(w, v))
+            return frozenset(self._swaps(w))
         if len(w) < 5:
             return frozenset()
-        key = _sound(w)
-        return frozenset(v for v in self.vocab if len(v) >= 5 and ((abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v))
-                                                                   or _sound(v) == key))
+        return frozenset(v for v in self.vocab if len(v) >= 5 and abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v)) | \
+            frozenset(self._by_sound.get(_sound(w), ()))
+
+    def _swaps(self, w: str) -> list[str]:
+        """Catalog words that are ``w`` with two neighbouring letters swapped (or ``w`` itself)."""
+        return [v for v in self.vocab if len(v) == len(w) and sorted(v) == sorted(w) and _edits_within_one(w, v)]
 
     def _inflection(self, w: str) -> list[str]:
         """Catalog forms of the same verb: "groomed" -> "groom", "grooming" (stem of five letters or more)."""
@@ -411,7 +421,7 @@ class Index:
         return frozenset()
 
     def _product_word(self, w: str) -> bool:
-        return w in self._product_set or (len(w) >= 4 and any(v.startswith(w) for v in self._product_vocab))
+        return _has_word(w, self._product_vocab)
 
     def _compound(self, word: str) -> str | None:
         """Two catalog words typed as one ("handcream", "toothbrush" for "tooth brush")."""
@@ -450,7 +460,7 @@ class Index:
         return True
 
     def _catalog_word(self, w: str) -> bool:
-        return w in self._catalog_words or (len(w) >= 4 and any(v.startswith(w) for v in self._catalog_words))
+        return _has_word(w, self._catalog_words)
 
     def _serves_any(self, t: Term, sku: str) -> bool:
         """"dog brush" finds the Slicker Brush: a word that divides this store's categories (dog/cat in Dog Food, Cat Toys,
