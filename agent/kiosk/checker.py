@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
-from agent.kiosk.text import STOPWORDS, fold, words
+from agent.kiosk.text import STOPWORDS, blank_out, fold, words
 
 _NUMBER = re.compile(r"(?<![a-z])(\d+(?:[.,]\d+)?)")
 _MONEY = re.compile(r"([$€£¥])\s*(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s*(dollars?|euros?|pounds?|cents?|pence|usd|eur|gbp)\b")
@@ -73,9 +73,7 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     # "we don't carry cat flaps for the back door": what follows is the shopper's own words, not a place we state
     nc = _NOT_CARRIED.search(s) if facts.not_carried_ok else None
     placed = s[:nc.end()] if nc else s
-    # "City Skyline Fridge Magnet" names a magnet, not a fridge: place words inside the facts' product names are no places
-    for p in sorted(facts.products, key=lambda p: -len(p.name)):
-        placed = placed.replace(fold(p.name), " " * len(fold(p.name)))
+    placed = blank_out(placed, [fold(p.name) for p in facts.products])  # place words inside product names are no places
     for m in _PLACE.finditer(placed):
         place = " ".join(m.group(0).split())
         # a product's place must be stated in full ("in a fridge" for "Fridge 1" is not an answer)
@@ -109,10 +107,7 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
         problems.append("says the store does not carry it, but the facts list it")
 
     negated = bool(_NEG.search(s))
-    # "Vegetarian Dog Treats" is a name, not a claim that they are labelled vegetarian
-    claims = s
-    for p in sorted(named, key=lambda p: -len(p.name)):
-        claims = claims.replace(fold(p.name), " ")
+    claims = blank_out(s, [fold(p.name) for p in named])  # "Vegetarian Dog Treats" is a name, not a dietary claim
     for word, tag in _DIET_WORDS.items():
         if re.search(rf"\b{re.escape(word)}\b", claims) and named:
             has = [tag in p.tags for p in named]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.kiosk.catalog import Catalog
-from agent.kiosk.text import fold
+from agent.kiosk.text import blank_out, fold
 
 _MONEY = re.compile(r"[$€£]\s*(\d+(?:\.\d{1,2})?)")
 _PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|counter|entrance|platform)\s*([a-z]?\d+[a-z]?)?\b", re.I)
@@ -81,10 +81,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
                 continue
             if not named or all(round(p.price, 2) != v for p in named):
                 bad.append(f"price {m.group(0)} in '{clause.strip()}'")
-        # a place word inside a product's name ("City Skyline Fridge Magnet") states no place
-        unnamed = c
-        for p in sorted(named, key=lambda p: -len(p.name)):
-            unnamed = unnamed.replace(fold(p.name), " ")
+        unnamed = blank_out(c, [fold(p.name) for p in named])  # a place word inside a product's name states no place
         for m in _PLACE.finditer(unnamed):
             place = fold(m.group(0)).strip()
             if named:

@@ -88,5 +88,16 @@ def joined_forms(text: str) -> list[str]:
     return [stem(m.group(0).replace("-", "")) for m in _HYPHENED.finditer(fold(text))]
 
 
+def blank_out(text: str, phrases: list[str]) -> str:
+    """``text`` with each phrase (longest first) replaced by as many spaces, so positions still line up.
+
+    "City Skyline Fridge Magnet" names a magnet, "Vegetarian Dog Treats" a treat: what a product is
+    called states no place and makes no dietary claim.
+    """
+    for ph in sorted(phrases, key=len, reverse=True):
+        text = text.replace(ph, " " * len(ph))
+    return text
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
