@@ -127,7 +127,7 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
         """A MatMulNBits whose bits and block length follow the recipe's patterns for ``node_names``."""
         k, n = w_kn.shape
         bits = bits or bits_for(*node_names)
-        bs = block8 if bits == 8 else next((b for pat, b in block_by_node if any(pat.search(x) for x in node_names)), block)
+        bs = block8 if bits == 8 else next((b for pat, b in block_by_node if any(pat.search(n) for n in node_names)), block)
         packed, scales = _quantize(w_kn, bits, bs)
         add_init(f"{name}.qweight", packed)
         add_init(f"{name}.scales", scales.reshape(-1))
@@ -193,6 +193,7 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
     add_init("sin_cache", np.sin(freqs).astype(np.float32))
 
     residual, pending = "inputs_embeds", None
+    split_sizes: str | None = None  # the [gate, up] sizes initializer, added by the first packed layer
     for i in range(layers):
         p = f"/model/layers.{i}"
         ln1 = add_init(f"l{i}.ln1", w.const_input(f"{p}/input_layernorm/Mul_1"))
@@ -222,26 +223,22 @@ def write_fused_llama(src: Path, dst: Path, config: dict[str, Any], q: dict[str,
                                       name=f"l{i}.norm2", domain=MS, epsilon=eps))
         residual = f"l{i}.res2"
         g_name, u_name, d_name = (f"{p}/mlp/{x}_proj/MatMul" for x in ("gate", "up", "down"))
+        # gate and up packed into one MatMulNBits over [gate | up], then split: one kernel call and one int8
+        # quantization of the input instead of two (each column is quantized on its own: the same weights)
         if use_exact(g_name) and use_exact(u_name):
-            # gate and up packed into one MatMulNBits (one kernel call, one offset correction), then split
             gate_up = exact_matmul(f"l{i}.gate_up", f"l{i}.norm2", i, ["mlp/gate_proj", "mlp/up_proj"])
-            inter = int(config["intermediate_size"])
-            if f"split.{inter}" not in {x.name for x in inits}:
-                add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
-            gate, up = f"l{i}.gate", f"l{i}.up"
-            nodes.append(helper.make_node("Split", [gate_up, f"split.{inter}"], [gate, up], name=f"l{i}.split", axis=-1))
         elif bits_for(g_name) == bits_for(u_name):
-            # one MatMulNBits over [gate | up] (each column is quantized on its own, so the weights are
-            # the same): one kernel call and one int8 quantization of the input instead of two
-            inter = int(config["intermediate_size"])
             gate_up = matmul(f"l{i}.gate_up", f"l{i}.norm2", np.concatenate([w.const_input(g_name), w.const_input(u_name)], axis=1), g_name, u_name)
-            if f"split.{inter}" not in {x.name for x in inits}:
-                add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
-            gate, up = f"l{i}.gate", f"l{i}.up"
-            nodes.append(helper.make_node("Split", [gate_up, f"split.{inter}"], [gate, up], name=f"l{i}.split", axis=-1))
         else:
+            gate_up = None
             gate = matmul(f"l{i}.gate", f"l{i}.norm2", w.const_input(g_name), g_name)
             up = matmul(f"l{i}.up", f"l{i}.norm2", w.const_input(u_name), u_name)
+        if gate_up is not None:
+            if split_sizes is None:
+                inter = int(config["intermediate_size"])
+                split_sizes = add_init(f"split.{inter}", np.array([inter, inter], dtype=np.int64))
+            gate, up = f"l{i}.gate", f"l{i}.up"
+            nodes.append(helper.make_node("Split", [gate_up, split_sizes], [gate, up], name=f"l{i}.split", axis=-1))
         nodes.append(helper.make_node("Sigmoid", [gate], [f"l{i}.sig"], name=f"l{i}.sig"))
         nodes.append(helper.make_node("Mul", [gate, f"l{i}.sig"], [f"l{i}.silu"], name=f"l{i}.silu"))
         nodes.append(helper.make_node("Mul", [f"l{i}.silu", up], [f"l{i}.act"], name=f"l{i}.act"))

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,19 +85,23 @@ class LanguageModel:
                     cancel: threading.Event | None = None) -> Iterator[str]:
         """Yield text pieces as they are decoded; stops on stop strings, EOS, length, deadline or cancel."""
         cfg = cfg or GenerationConfig()
-        if cfg.background:
-            with self._lock:
-                yield from self._generate(messages, cfg, cancel)
-            return
-        with self._waiting_lock:
-            self._waiting += 1
+        with self._turn(cfg.background):
+            yield from self._generate(messages, cfg, cancel)
+
+    @contextmanager
+    def _turn(self, background: bool) -> Iterator[None]:
+        """Hold the model; while an interactive caller waits for it, background generation sees ``_waiting`` and stops."""
+        if not background:
+            with self._waiting_lock:
+                self._waiting += 1
         try:
             self._lock.acquire()
         finally:
-            with self._waiting_lock:
-                self._waiting -= 1
+            if not background:
+                with self._waiting_lock:
+                    self._waiting -= 1
         try:
-            yield from self._generate(messages, cfg, cancel)
+            yield
         finally:
             self._lock.release()
 
