@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from agent.kiosk.catalog import Catalog, load_catalog
+from agent.kiosk.catalog import Catalog, load_catalog, parse_catalog, parse_faq
 from agent.kiosk.retrieval import Index
 from agent.kiosk.server import KioskHTTPServer
 from agent.kiosk.service import Kiosk, sample_paths
 from agent.paths import model_dir
+
+
+def text_catalog(catalog_csv: str, faq_csv: str | None = None) -> Catalog:
+    """A made-up store written inline in a test: catalog CSV text and, optionally, FAQ CSV text."""
+    return Catalog(parse_catalog(catalog_csv).products, parse_faq(faq_csv).faq if faq_csv is not None else [])
 
 
 @pytest.fixture

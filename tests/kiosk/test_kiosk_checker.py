@@ -12,6 +12,8 @@ from agent.kiosk.checker import Facts, check_sentence
 from agent.kiosk.evaluate import SETS, invented_facts, set_paths
 from agent.kiosk.planner import plan
 
+from .conftest import text_catalog
+
 
 @pytest.fixture
 def oat(catalog):
@@ -122,9 +124,7 @@ _FAQ = "question,answer\nWhere can visitors park?,Visitor parking is on Level B1
 
 
 def _colas():
-    from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
-
-    return Catalog(parse_catalog(_COLAS).products, parse_faq(_FAQ).faq)
+    return text_catalog(_COLAS, _FAQ)
 
 
 def test_a_name_inside_a_longer_name_is_told_apart():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
 from agent.kiosk.retrieval import _heads
 from agent.kiosk.service import Kiosk
+
+from .conftest import text_catalog
 
 # A made-up sports shop with a snack bar: none of these rows come from an eval set.
 _STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -34,7 +35,7 @@ _FAQ = ("question,answer\n"
 
 @pytest.fixture
 def shop() -> Kiosk:
-    return Kiosk(Catalog(parse_catalog(_STORE).products, parse_faq(_FAQ).faq), use_model=False)
+    return Kiosk(text_catalog(_STORE, _FAQ), use_model=False)
 
 
 @pytest.mark.parametrize("question,fact,not_fact", [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
 from agent.kiosk.service import Kiosk
+
+from .conftest import text_catalog
 
 # A made-up gadget-and-deli corner shop: none of these rows come from an eval set.
 _STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -23,7 +24,7 @@ _FAQ = ("question,answer\n"
 
 @pytest.fixture
 def shop() -> Kiosk:
-    return Kiosk(Catalog(parse_catalog(_STORE).products, parse_faq(_FAQ).faq), use_model=False)
+    return Kiosk(text_catalog(_STORE, _FAQ), use_model=False)
 
 
 def test_two_swapped_letters_in_a_long_word_are_a_spelling(shop):
@@ -57,6 +58,6 @@ def test_paying_by_phone_and_with_bills_reach_the_payment_row():
     faq = ("question,answer\n"
            "How can I pay?,\"Cards, Apple Pay and Google Pay, coins and $1 bills.\"\n"
            "Can I get a receipt?,Receipts are emailed for card and phone payments.\n")
-    shop = Kiosk(Catalog(parse_catalog(_STORE).products, parse_faq(faq).faq), use_model=False)
+    shop = Kiosk(text_catalog(_STORE, faq), use_model=False)
     assert "Apple Pay" in shop.ask("can i pay with my phone").answer
     assert "$1 bills" in shop.ask("do you take dollar bills").answer

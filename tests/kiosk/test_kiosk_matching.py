@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
+from agent.kiosk.catalog import Catalog
 from agent.kiosk.checker import Facts, check_sentence
 from agent.kiosk.planner import plan
 from agent.kiosk.retrieval import Index
 from agent.kiosk.service import Kiosk
+
+from .conftest import text_catalog
 
 # A made-up corner shop: none of these rows come from an eval set.
 _STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -40,7 +42,7 @@ _FAQ = ("question,answer\n"
 
 @pytest.fixture
 def store() -> Catalog:
-    return Catalog(parse_catalog(_STORE).products, parse_faq(_FAQ).faq)
+    return text_catalog(_STORE, _FAQ)
 
 
 @pytest.fixture
@@ -169,7 +171,7 @@ _OFFICE = ("sku,name,brand,category,price,location,stock,tags,description\n"
 
 
 def test_what_the_thing_is_for_counts_only_when_the_store_names_it():
-    k = Kiosk(Catalog(parse_catalog(_OFFICE).products, []), use_model=False)
+    k = Kiosk(text_catalog(_OFFICE), use_model=False)
     # no product here names a folder: the sleeves for it are the punched pockets
     assert "Aisle 5" in k.ask("plastic sleeves for my folder where").answer
     # Samsung is a word this store uses: a charger for a Samsung is not the Lightning charger
@@ -191,7 +193,7 @@ _PETS_FAQ = ("question,answer\n"
 
 @pytest.fixture
 def pets() -> Kiosk:
-    return Kiosk(Catalog(parse_catalog(_PETS).products, parse_faq(_PETS_FAQ).faq), use_model=False)
+    return Kiosk(text_catalog(_PETS, _PETS_FAQ), use_model=False)
 
 
 @pytest.mark.parametrize("question,fact", [
@@ -215,16 +217,16 @@ def test_a_question_word_near_miss_is_dropped_but_a_product_word_is_not(pets):
 
 
 def test_an_faq_answer_that_says_we_do_not_sell_something_is_shown_whole():
-    cat = Catalog(parse_catalog(_PETS + "P5,Puppy Food 1.5kg,Pedigree,Dog Food,12.75,Aisle 2,5,,For puppies.\n").products,
-                  parse_faq("question,answer\nDo you sell live animals?,No. We do not sell live animals but we can recommend a rescue.\n").faq)
+    cat = text_catalog(_PETS + "P5,Puppy Food 1.5kg,Pedigree,Dog Food,12.75,Aisle 2,5,,For puppies.\n",
+                       "question,answer\nDo you sell live animals?,No. We do not sell live animals but we can recommend a rescue.\n")
     a = Kiosk(cat, use_model=False).ask("do you sell puppies").answer
     assert "We do not sell live animals" in a and "$" not in a, a
 
 
 def test_a_missing_for_part_is_said_and_does_not_hand_over_to_an_faq():
-    cat = Catalog(parse_catalog(_PETS + "P5,Puppy Food 1.5kg,Pedigree,Dog Food,12.75,Aisle 2,5,,For puppies.\n"
-                                        "P6,Retractable Dog Lead 5m,Flexi,Dog Accessories,19.99,Aisle 4,9,,Tape lead.\n").products,
-                  parse_faq("question,answer\nDo you sell live animals?,No. We do not sell live animals.\n").faq)
+    cat = text_catalog(_PETS + "P5,Puppy Food 1.5kg,Pedigree,Dog Food,12.75,Aisle 2,5,,For puppies.\n"
+                               "P6,Retractable Dog Lead 5m,Flexi,Dog Accessories,19.99,Aisle 4,9,,Tape lead.\n",
+                       "question,answer\nDo you sell live animals?,No. We do not sell live animals.\n")
     a = Kiosk(cat, use_model=False).ask("a lead for my puppy").answer
     assert a == "Sorry, we don't carry lead for puppy. We do have Retractable Dog Lead 5m (Aisle 4).", a
 
@@ -243,14 +245,14 @@ _DESK = ("sku,name,brand,category,price,location,stock,tags,description\n"
     ("catnip mouse tou", "Aisle 2"),  # a three-letter word one letter off, beside matched words
 ])
 def test_more_misspellings(question, location):
-    k = Kiosk(Catalog(parse_catalog(_DESK).products, []), use_model=False)
+    k = Kiosk(text_catalog(_DESK), use_model=False)
     assert location in k.ask(question).answer
 
 
 def test_a_label_question_about_a_named_product_also_names_the_labelled_one():
-    cat = Catalog(parse_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
-                                "C1,Cola 330ml Can,Fizzco,Drinks,1.50,Slot C1,5,vegan,Cola.\n"
-                                "C2,Diet Cola 330ml Can,Fizzco,Drinks,1.80,Slot C2,5,vegan;sugar-free,Diet cola.\n").products, [])
+    cat = text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                       "C1,Cola 330ml Can,Fizzco,Drinks,1.50,Slot C1,5,vegan,Cola.\n"
+                       "C2,Diet Cola 330ml Can,Fizzco,Drinks,1.80,Slot C2,5,vegan;sugar-free,Diet cola.\n")
     k = Kiosk(cat, use_model=False)
     a = k.ask("is the cola sugar free").answer
     assert a.startswith("Cola 330ml Can is not labelled sugar-free") and "Labelled sugar-free: Diet Cola 330ml Can" in a, a
@@ -260,10 +262,10 @@ def test_a_label_question_about_a_named_product_also_names_the_labelled_one():
 def test_the_thing_asked_about_is_the_first_product_word_not_a_leading_verb():
     from agent.kiosk.retrieval import head_index
 
-    ix = Index(Catalog(parse_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
-                                     "G1,Tomato Plant,Grow,Plants,2.99,Greenhouse,5,,Bush tomato.\n"
-                                     "G2,Lightning Cable 1m,Anker,Tech,12.99,Shelf B,5,,Charging cable.\n").products,
-                       parse_faq("question,answer\nWhat is your returns policy?,Hardy plants are guaranteed for 12 months.\n").faq))
+    ix = Index(text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                            "G1,Tomato Plant,Grow,Plants,2.99,Greenhouse,5,,Bush tomato.\n"
+                            "G2,Lightning Cable 1m,Anker,Tech,12.99,Shelf B,5,,Charging cable.\n",
+                            "question,answer\nWhat is your returns policy?,Hardy plants are guaranteed for 12 months.\n"))
     q = ix.query("what happens if a plant i bought dies")
     assert q.terms[q.head].word != "happen"
     assert "12 months" in plan("what happens if a plant i bought dies", ix).sentences[0]

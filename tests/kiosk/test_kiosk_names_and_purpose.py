@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
 from agent.kiosk.checker import Facts, check_sentence
 from agent.kiosk.evaluate import invented_facts
 from agent.kiosk.service import Kiosk
+
+from .conftest import text_catalog
 
 # A made-up garage forecourt shop: none of these rows come from an eval set.
 _SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -31,7 +32,7 @@ _FAQ = ("question,answer\n"
 
 @pytest.fixture(scope="module")
 def shop() -> Kiosk:
-    return Kiosk(Catalog(parse_catalog(_SHOP).products, parse_faq(_FAQ).faq), use_model=False)
+    return Kiosk(text_catalog(_SHOP, _FAQ), use_model=False)
 
 
 @pytest.mark.parametrize("question,fact", [
@@ -90,7 +91,7 @@ def test_real_products_the_store_lacks_are_still_not_carried(shop):
 
 
 def test_a_place_word_inside_a_product_name_is_no_place():
-    cat = Catalog(parse_catalog(_SHOP).products, [])
+    cat = text_catalog(_SHOP)
     clips = cat.product("G13")
     assert clips is not None
     sentence = "Freezer Bag Clips 10 Pack is in Bay 8."
@@ -101,10 +102,10 @@ def test_a_place_word_inside_a_product_name_is_no_place():
 
 
 def test_a_store_tag_describes_the_product_but_a_contains_tag_does_not():
-    cat = Catalog(parse_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
-                                "L1,Solar Lantern,Lumo,Lighting,12.99,Bay 1,4,outdoor,Hangs from a hook.\n"
-                                "L2,Table Lamp,Lumo,Lighting,19.99,Bay 1,3,,Linen shade.\n"
-                                "L3,Flapjack,Oaty,Snacks,1.99,Counter,9,contains-nuts,Oat bar.\n").products, [])
+    cat = text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                       "L1,Solar Lantern,Lumo,Lighting,12.99,Bay 1,4,outdoor,Hangs from a hook.\n"
+                       "L2,Table Lamp,Lumo,Lighting,19.99,Bay 1,3,,Linen shade.\n"
+                       "L3,Flapjack,Oaty,Snacks,1.99,Counter,9,contains-nuts,Oat bar.\n")
     k = Kiosk(cat, use_model=False)
     a = k.ask("outdoor lantern price").answer
     assert "$12.99" in a and "don't carry" not in a, a

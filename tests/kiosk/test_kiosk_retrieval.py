@@ -6,6 +6,8 @@ import pytest
 
 from agent.kiosk.planner import plan
 
+from .conftest import text_catalog
+
 
 @pytest.mark.parametrize("question,sku", [
     ("where is the oat milk", "MLK-OAT-1L"),
@@ -151,10 +153,9 @@ _SHOP_FAQ = ("question,answer\nIs there a microwave?,\"Yes, next to the counter.
 
 @pytest.fixture
 def shop():
-    from agent.kiosk.catalog import Catalog, parse_catalog, parse_faq
     from agent.kiosk.retrieval import Index
 
-    return Index(Catalog(parse_catalog(_SHOP).products, parse_faq(_SHOP_FAQ).faq))
+    return Index(text_catalog(_SHOP, _SHOP_FAQ))
 
 
 @pytest.mark.parametrize("question,faq_row", [
