@@ -78,15 +78,14 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if it.task:
         return Plan("off_topic", it, sentences=[T.OFF_TOPIC])
 
-    # The store's own labels ("latex free", "non toxic") are constraints like the dietary ones.
-    for tag, rx in index.labels:
-        if rx.search(it.text) and tag not in it.dietary:
-            it.dietary.append(tag)
-            it.kinds.add(DIETARY)
-    # Dietary phrases are constraints, not part of the product's name.
+    # Dietary phrases are constraints, not part of the product's name; so are the store's own labels
+    # ("latex free", "non toxic"), like the dietary ones.
     text = strip_constraints(it.text)
     for tag, rx in index.labels:
-        if tag in it.dietary:
+        if rx.search(it.text):
+            if tag not in it.dietary:
+                it.dietary.append(tag)
+                it.kinds.add(DIETARY)
             text = rx.sub(" ", text)
     q = index.query(text)
     asked = _object_words(text)
