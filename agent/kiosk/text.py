@@ -83,9 +83,34 @@ def words(text: str) -> list[str]:
 _HYPHENED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
+_CODE_RUN = re.compile(r"[a-z]+|[0-9]+")
+
+
+def code_tails(token: str) -> list[str]:
+    """A model code is typed by its distinctive end: "WH-1000XM5" as "xm5" or "1000xm5", "SM-A546B" as "a546b".
+
+    The tails start where letters and digits meet, and keep both (three characters or more): a bare "5" or "xm" would
+    match too much."""
+    runs = [m.start() for m in _CODE_RUN.finditer(token)]
+    if len(runs) < 2:
+        return []
+    out = []
+    for start in runs[1:]:
+        tail = token[start:]
+        if len(tail) >= 3 and re.search(r"[a-z]", tail) and re.search(r"[0-9]", tail):
+            out.append(tail)
+    return out
+
+
 def joined_forms(text: str) -> list[str]:
-    """"WD-40" is also typed "wd40", "5W-30" "5w30", "USB-C" "usbc": hyphenated names joined into one word."""
-    return [stem(m.group(0).replace("-", "")) for m in _HYPHENED.finditer(fold(text))]
+    """"WD-40" is also typed "wd40", "5W-30" "5w30", "USB-C" "usbc": hyphenated names joined into one word; and model
+    codes (letters and digits) also by their tails (``code_tails``)."""
+    folded = fold(text)
+    joined = [m.group(0).replace("-", "") for m in _HYPHENED.finditer(folded)]
+    out = [stem(j) for j in joined]
+    for tok in dict.fromkeys(joined + _NON_WORD.split(folded)):
+        out += [stem(t) for t in code_tails(tok) if stem(t) not in out]
+    return out
 
 
 def blank_out(text: str, phrases: list[str]) -> str:
