@@ -15,7 +15,7 @@ import difflib
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -203,6 +203,21 @@ def _heads(text: str) -> set[str]:
     return out - STOPWORDS
 
 
+_PURPOSE_START = frozenset({"for", "from", "against"})
+
+
+def _purpose_words(text: str) -> set[str]:
+    """Words of a description's purpose phrases: what the thing is for or keeps off ("HDMI cable *for monitors, TVs and
+    consoles*", "protects hair *from straighteners*"), up to the end of the clause. They name other things, not this one."""
+    out: set[str] = set()
+    for clause in re.split(r"[.;:()!?]+", fold(text)):
+        ws = words(clause)
+        start = next((i for i, w in enumerate(ws) if w in _PURPOSE_START), -1)
+        if start >= 0:
+            out |= set(ws[start + 1:])
+    return out - STOPWORDS
+
+
 def _covers(alts: frozenset[str], doc: set[str]) -> bool:
     """An alternative may be a phrase ("usb c charging cable"): all its words must be there."""
     return any(all(_word_in(w, doc) for w in a.split()) for a in alts)
@@ -222,9 +237,13 @@ class Index:
         self._named: dict[str, set[str]] = {}
         self._meanings: set[str] = set()
         vocab: set[str] = set()
+        # description words found only in its purpose phrases: the thing asked for is not this product when only they have it
+        self._purpose_only: dict[str, set[str]] = {}
         for p in catalog.products.values():
             name, allw = _doc_words(p)
             self._docs[p.sku] = (name, allw)
+            said = {w for c in re.split(r"[.;:()!?]+", fold(p.description)) for w in words(re.split(r"\b(?:for|from|against)\b", c)[0])}
+            self._purpose_only[p.sku] = _purpose_words(p.description) - said - _doc_words(replace(p, description=""))[1]
             self._named[p.sku] = name | set(words(p.category))
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
@@ -504,8 +523,12 @@ class Index:
             if loose:
                 named = named | _heads(p.description) | (set(words(p.location)) if places else set())
             # Descriptions are noisy ("chocolate chip cookie"): a synonym must hit the name, brand or category.
-            hits = [_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw) or _covers(t.alternatives, named)
-                    for t in q.terms]
+            # The thing asked for is not this product when only the description's purpose phrase names it: "do you sell
+            # tvs" is not the HDMI cable "for monitors, TVs and consoles".
+            hits = []
+            for i, t in enumerate(q.terms):
+                off = self._purpose_only[sku] if i == q.head and (q.split < 0 or t.pos < q.split) else set()
+                hits.append(_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw - off) or _covers(t.alternatives, named - off))
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
                 # ...in the name or the category ("plumbers tape": the Plumbing aisle's tape)
                 hits = [h or (bool(t.weak) and _covers(t.weak, self._named[sku])) for t, h in zip(q.terms, hits, strict=True)]

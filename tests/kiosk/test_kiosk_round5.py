@@ -30,3 +30,10 @@ def test_model_codes_are_also_known_by_their_tails():
 def test_a_model_code_tail_picks_that_model(gadgets):
     a = gadgets.ask("where is the acme zr7 speaker").answer
     assert "Cabinet 2" in a and "Bay 4" not in a and "don't carry" not in a
+
+
+def test_a_thing_named_only_in_a_descriptions_purpose_phrase_is_not_carried(gadgets):
+    a = gadgets.ask("do you sell tablets").answer          # the cable is "for phones and tablets"
+    assert "don't carry" in a and "$" not in a
+    a = gadgets.ask("do you have a cable for tablets").answer  # ...but what a thing is for still counts as such
+    assert "Braided USB-C Cable" in a
