@@ -159,6 +159,13 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         chosen = [m.product for m in full if m.core_name >= top.core_name - 1e-9 and m.specificity >= top.specificity - 0.34][:3]
         return _plan_product(it, _longer_names(chosen, it.text, index), asked, currency)
 
+    # Before "we don't carry X": a service the store offers is in its FAQ, often in other word forms ("a garden design
+    # consult" -> "Garden design consultations are $120"). The row must cover the thing asked for and more of the
+    # shopper's words than any product does.
+    covering = index.faq_covering(q) if not it.dietary else None
+    if covering is not None and covering[1] >= 0.6 and all(covering[1] > m.strict + 1e-9 for m in matches):
+        return Plan("faq", it, faq=covering[0].entry, sentences=_sentences(covering[0].entry.answer), asked=asked)
+
     if not q.terms:
         if it.kinds:
             return Plan("not_carried", it, sentences=["Which product are you looking for? Please type its name."], asked=asked)

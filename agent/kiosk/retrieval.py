@@ -218,6 +218,27 @@ def _purpose_words(text: str) -> set[str]:
     return out - STOPWORDS
 
 
+_ENDINGS = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
+
+
+def _root(w: str) -> str:
+    """"waxed", "waxing" and "wax" share the root "wax" (three letters or more left)."""
+    for end in _ENDINGS:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            return w[: -len(end)]
+    return w
+
+
+def _form_in(w: str, doc: set[str]) -> bool:
+    """``w`` or a form of it in ``doc``: the same root, or (five letters or more) the start of a longer word
+    ("consult" ~ consultations); a stem's "i" is also the typed "y" ("stori" ~ storytime)."""
+    if w in doc:
+        return True
+    starts = [w] + ([w[:-1] + "y"] if w.endswith("i") else [])
+    r = _root(w)
+    return any(_root(d) == r or any(len(s) >= 5 and d.startswith(s) for s in starts) for d in doc)
+
+
 def _covers(alts: frozenset[str], doc: set[str]) -> bool:
     """An alternative may be a phrase ("usb c charging cable"): all its words must be there."""
     return any(all(_word_in(w, doc) for w in a.split()) for a in alts)
@@ -579,6 +600,39 @@ class Index:
                                 asked_terms))
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]
+
+    def faq_covering(self, q: Query) -> tuple[FaqMatch, float] | None:
+        """The FAQ row (question or answer) that covers most of the shopper's words, looser than ``faq``: word forms
+        ("consult" ~ consultations, "waxed" ~ waxing, "story" ~ storytime) and what an everyday name means with only its
+        describing words ("points card" -> loyalty card -> a "loyalty scheme" row). For a service the store offers but
+        does not sell ("how much is a garden design consult"), before saying "we don't carry" it.
+
+        Returns the row and the share of the shopper's terms it covers; the thing asked for (the head) must be among them."""
+        if not q.terms:
+            return None
+        best: tuple[FaqMatch, float] | None = None
+        for row, (qw, aw) in self._faq_words.items():
+            doc = qw | aw
+            got = [self._loosely_in(t, doc, qw) for t in q.terms]
+            if q.head >= 0 and not got[q.head]:
+                continue
+            share = sum(got) / len(q.terms)
+            if share > 0 and (best is None or share > best[1]):
+                asked = frozenset(i for i, t in enumerate(q.terms) if self._loosely_in(t, qw, qw))
+                best = (FaqMatch(self._faq[row], share, 0.0, share, True, q.head in asked, asked), share)
+        return best
+
+    def _loosely_in(self, t: Term, doc: set[str], asked: set[str]) -> bool:
+        """``t`` in a row's words ``doc``; or a meaning of it that is the same kind of thing ("points card" -> loyalty
+        *card*) by its describing words in the row's question ``asked`` ("Do you have a *loyalty* scheme?")."""
+        head = t.word.split()[-1]
+        for a in t.alternatives:
+            parts = a.split()
+            if all(_form_in(w, doc) for w in parts):
+                return True
+            if len(parts) > 1 and a != t.word and parts[-1] == head and all(_form_in(w, asked) for w in parts[:-1]):
+                return True
+        return False
 
     def by_tag(self, tag: str, category_terms: tuple[Term, ...] = ()) -> list[Product]:
         """Products carrying ``tag`` (optionally only those matching the terms)."""

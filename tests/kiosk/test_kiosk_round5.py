@@ -37,3 +37,36 @@ def test_a_thing_named_only_in_a_descriptions_purpose_phrase_is_not_carried(gadg
     assert "don't carry" in a and "$" not in a
     a = gadgets.ask("do you have a cable for tablets").answer  # ...but what a thing is for still counts as such
     assert "Braided USB-C Cable" in a
+
+
+# A made-up bike shop with services in its FAQ.
+_BIKES = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "B1,Road Bike Inner Tube 700c,Tubo,Tubes,8.50,Wall 1,20,,Presta valve inner tube.\n"
+          "B2,Chain Lube Dry 100ml,Slick,Care,9.90,Wall 3,7,,Dry lube for chains.\n"
+          "B3,Bike Gift Card $25,Spokes,Gift Cards,25.00,Counter,,,A gift card for the shop.\n")
+_BIKES_FAQ = ("question,answer\n"
+              "Do you do bike fitting?,Bike fit consultations are $80 for one hour with a fitter.\n"
+              "Do you have a loyalty scheme?,Spokes Club is free: one point per dollar spent.\n"
+              "Do you have rides for beginners?,Free rideout for beginners every Sunday at 9:00 from the shop.\n"
+              "Do you service wheels?,Wheel truing is $25 while you wait.\n")
+
+
+@pytest.fixture
+def bikes() -> Kiosk:
+    return Kiosk(text_catalog(_BIKES, _BIKES_FAQ), use_model=False)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("how much is a bike fit consult", "$80"),          # consult ~ consultations
+    ("how much to get my wheels trued", "$25"),        # trued ~ truing
+    ("do you have a points card", "Spokes Club"),      # points card is a loyalty card: the loyalty row
+    ("when is the ride out for beginners", "9:00"),    # ride ~ rideout
+])
+def test_a_service_in_the_faq_is_answered_before_we_dont_carry(bikes, question, fact):
+    a = bikes.ask(question).answer
+    assert fact in a and "don't carry" not in a
+
+
+def test_an_everyday_name_of_another_kind_of_thing_does_not_pull_an_faq_row(bikes):
+    a = bikes.ask("do you have a bike helmet").answer   # no helmet; the fitting row is not about one
+    assert "don't carry" in a and "$80" not in a
