@@ -21,7 +21,7 @@ from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
 from agent.kiosk.intent import label_pattern
-from agent.kiosk.text import PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, fold, joined_forms, stem, words
+from agent.kiosk.text import GENERIC_WORDS, PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, fold, joined_forms, stem, words
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +131,12 @@ def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
     if not solid:  # "a slice of lemon drizzle": the packaging word is not the thing
         rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS]
         return rest[-1] if rest else run[-1]
-    return solid[-1]
+    # "heartburn medicine", "medicine for heartburn": the thing is named by what it treats
+    named = [i for i in solid if terms[i].word not in GENERIC_WORDS]
+    if not named:
+        rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS | GENERIC_WORDS]
+        return rest[0] if rest else solid[-1]
+    return named[-1]
 
 
 def _doc_words(p: Product) -> tuple[set[str], set[str]]:
@@ -426,9 +431,24 @@ class Index:
                 joined[-1] = Term(f"{prev.word} {t.word}", frozenset(ends), pos=prev.pos)
                 continue
             joined.append(t)
-        terms = joined
+        terms = self._named_purpose(joined, toks)
         split = split_pos(tuple(terms), toks)
         return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks), split, toks[split] if split >= 0 else "")
+
+    def _named_purpose(self, terms: list[Term], toks: list[str]) -> list[Term]:
+        """"cream for nappy rash": when an everyday name of what the thing is for already means that kind of thing
+        ("nappy rash" -> nappy cream, Bepanthen), the shopper asked for that named product, not for any cream."""
+        cut = split_pos(tuple(terms), toks)
+        h = head_index(tuple(terms), toks)
+        if cut < 0 or h < 0 or toks[cut] != "for":
+            return terms
+        head = terms[h]
+        kinds = {a.split()[-1] for a in head.alternatives}
+        for i, t in enumerate(terms):
+            if t.pos > cut and " " in t.word and any(" " in a and a.split()[-1] in kinds for a in t.alternatives):
+                merged = Term(f"{t.word} {head.word}", t.alternatives, pos=head.pos)
+                return [merged if j == h else x for j, x in enumerate(terms) if j != i]
+        return terms
 
     def _one_edit(self, w: str) -> frozenset[str]:
         """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours;
@@ -555,7 +575,8 @@ class Index:
                 hits = [h or (bool(t.weak) and _covers(t.weak, self._named[sku])) for t, h in zip(q.terms, hits, strict=True)]
             head_ok = q.head < 0 or hits[q.head]
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
-            forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (i != q.head and self._filler(q.terms, hits, i))
+            named_any = any(h for t, h in zip(q.terms, hits, strict=True) if t.word not in GENERIC_WORDS)
+            forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (named_any and t.word in GENERIC_WORDS) or (i != q.head and self._filler(q.terms, hits, i))
                                    or (head_ok and i != q.head and self._serves_any(t, sku))
                                    or (head_ok and self._purpose(q, t, sku)))
                         for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))]

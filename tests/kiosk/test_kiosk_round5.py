@@ -70,3 +70,36 @@ def test_a_service_in_the_faq_is_answered_before_we_dont_carry(bikes, question, 
 def test_an_everyday_name_of_another_kind_of_thing_does_not_pull_an_faq_row(bikes):
     a = bikes.ask("do you have a bike helmet").answer   # no helmet; the fitting row is not about one
     assert "don't carry" in a and "$80" not in a
+
+
+# A made-up chemist: none of these rows come from an eval set.
+_CHEMIST = ("sku,name,brand,category,price,location,stock,tags,description\n"
+            "C1,Antacid Chewable Tablets 24,Calmo,Digestive,6.49,Aisle 2,12,,Fast acting.\n"
+            "C2,Sudocrem Antiseptic Healing Ointment 125g,Sudocrem,Baby,9.99,Aisle 6,5,,Soothes sore skin.\n"
+            "C3,Rich Hand Cream 75ml,Dermo,Skin,7.50,Aisle 4,9,,Cream for dry hands.\n"
+            "C4,Cough Medicine Honey 200ml,Calmo,Cold and Flu,8.20,Aisle 1,4,,Soothing cough syrup.\n")
+
+
+@pytest.fixture
+def chemist() -> Kiosk:
+    return Kiosk(text_catalog(_CHEMIST), use_model=False)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("how much is the heartburn medicine", "$6.49"),        # "medicine" need not be in the antacid's name
+    ("any medicine for heartburn", "Antacid Chewable Tablets"),
+    ("cough medicine price", "$8.20"),                      # ...but a product named so still matches it
+])
+def test_a_generic_word_for_a_remedy_need_not_match(chemist, question, fact):
+    a = chemist.ask(question).answer
+    assert fact in a and "don't carry" not in a
+
+
+def test_a_purpose_whose_everyday_name_is_that_kind_of_thing_names_the_product(chemist):
+    a = chemist.ask("cream for nappy rash where").answer   # nappy rash -> nappy cream, Sudocrem
+    assert "Aisle 6" in a and "Hand Cream" not in a
+
+
+def test_a_generic_word_alone_is_not_every_product(chemist):
+    a = chemist.ask("do you sell remedies").answer
+    assert "Antacid" not in a and "Sudocrem" not in a
