@@ -50,7 +50,9 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     s = fold(sentence)
     problems: list[str] = []
     fact_text = fold(" ".join(
-        [f"{p.name} {p.brand} {p.category} {p.location} {p.description} {p.price:.2f} {p.stock if p.stock is not None else ''}" for p in facts.products]
+        # the labels are facts too: "age-6+" lets an answer say "for ages 6 and over"
+        [f"{p.name} {p.brand} {p.category} {p.location} {p.description} {' '.join(p.tags)} {p.price:.2f} {p.stock if p.stock is not None else ''}"
+         for p in facts.products]
         + [f"{f.question} {f.answer}" for f in facts.faq]))
     prices = {round(p.price, 2) for p in facts.products}
     allowed_numbers = {_num(n) for n in _NUMBER.findall(fact_text)}

@@ -68,10 +68,49 @@ DIETARY_TAGS: dict[str, tuple[str, str | None]] = {
     "contains-egg": ("contains-egg", "egg-free"),
 }
 
+# Who a product is safe for: "is monstera ok around my dog", "safe for cats" ask for a pet label ("pet-safe",
+# "toxic-to-pets"); "can my 14 year old buy it", "ok for kids" ask for an age label ("age-3+", "18+").
+PET_SAFE = "pet-safe"
+_PET_TAG = re.compile(r"^(?:pet-safe|pet-friendly|non-toxic-to-(?:pets|dogs|cats)|toxic-to-(?:pets|dogs|cats))$")
+_AGE_TAG = re.compile(r"^(?:age-)?(\d{1,2})\+$")
+_PET = r"(?:pets?|dogs?|cats?|pupp(?:y|ies)|kittens?|animals?)"
+_PET_SAFETY = re.compile(rf"\b(?:safe|ok|okay|fine|alright|toxic|poisonous|harmful|dangerous)\b(?:\s+[a-z']+){{0,3}}?\s+(?:for|to|around|with|near)\s+"
+                         rf"(?:(?:my|our|the|a|your|his|her)\s+)?{_PET}\b|\bpet[\s-]*(?:safe|friendly)\b")
+_AGE_ASKED = re.compile(r"\b(?P<n>\d{1,2})[\s-]*(?:(?:years?|yrs?)[\s-]*old|yo)\b|\b(?:aged?|ages)\s+(?P<m>\d{1,2})\b"
+                        r"|\b(?:safe|ok|okay|suitable|fine|alright)\s+(?:for|with)\s+(?:(?:my|our|the|a|young|little|small)\s+)*"
+                        r"(?:kids?|child|children|toddlers?|bab(?:y|ies)|teens?|teenagers?)\b")
+
+
+def is_age_tag(tag: str) -> int | None:
+    """The age an "age-3+" or "18+" label starts at, or None for another tag."""
+    m = _AGE_TAG.match(tag)
+    return int(m.group(1)) if m else None
+
+
+def suitability_labels(tags: list[str]) -> list[tuple[str, re.Pattern[str]]]:
+    """How a shopper asks for the store's pet and age labels: (constraint, pattern), only for labels the store uses.
+
+    The constraint is ``PET_SAFE`` or "age" (the planner makes it "age-14" from the age the shopper typed)."""
+    out: list[tuple[str, re.Pattern[str]]] = []
+    if any(_PET_TAG.match(t) for t in tags):
+        out.append((PET_SAFE, _PET_SAFETY))
+    if any(is_age_tag(t) is not None for t in tags):
+        out.append(("age", _AGE_ASKED))
+    return out
+
+
+def asked_age(m: re.Match[str]) -> str:
+    """The constraint for an age question: "age-14" for "my 14 year old", plain "age" for "ok for kids"."""
+    n = m.groupdict().get("n") or m.groupdict().get("m")
+    return f"age-{int(n)}" if n else "age"
+
+
 def constraint_tags(constraint: str) -> tuple[str, str | None]:
     """(tag that says yes, tag that says no); a store's own labels ("latex-free", "non-toxic") work like the dietary ones."""
     if constraint in DIETARY_TAGS:
         return DIETARY_TAGS[constraint]
+    if constraint == PET_SAFE:
+        return PET_SAFE, "toxic-to-pets"
     if constraint.endswith("-free"):
         return constraint, "contains-" + constraint[:-5]
     return constraint, None

@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 
 from agent.kiosk import templates as T
 from agent.kiosk.catalog import FaqEntry, Product
-from agent.kiosk.intent import AVAILABILITY, DIETARY, LOCATION, PRICE, STOCK, Intent, classify, constraint_tags, strip_constraints
+from agent.kiosk.intent import (
+    AVAILABILITY,
+    DIETARY,
+    LOCATION,
+    PRICE,
+    STOCK,
+    Intent,
+    asked_age,
+    classify,
+    constraint_tags,
+    strip_constraints,
+)
 from agent.kiosk.retrieval import SPLIT_WORDS, Index
 from agent.kiosk.text import SOFT_WORDS, STOPWORDS, fold, stem, words
 
@@ -82,7 +93,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # ("latex free", "non toxic"), like the dietary ones.
     text = strip_constraints(it.text)
     for tag, rx in index.labels:
-        if rx.search(it.text):
+        if m := rx.search(it.text):
+            if tag == "age":
+                tag = asked_age(m)
             if tag not in it.dietary:
                 it.dietary.append(tag)
                 it.kinds.add(DIETARY)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
-from agent.kiosk.intent import label_pattern
+from agent.kiosk.intent import label_pattern, suitability_labels
 from agent.kiosk.text import GENERIC_WORDS, PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, fold, joined_forms, stem, words
 
 
@@ -337,6 +337,7 @@ class Index:
         # the store's own labels a shopper may ask for ("latex free", "non toxic"), beside the fixed dietary ones
         tags = sorted({t for p in catalog.products.values() for t in p.tags})
         self.labels: list[tuple[str, re.Pattern[str]]] = [(t, rx) for t in tags if (rx := label_pattern(t)) is not None]
+        self.labels += suitability_labels(tags)  # "safe for my cat", "my 14 year old": the store's pet and age labels
 
     # -- query understanding -------------------------------------------------
     def query(self, text: str) -> Query:

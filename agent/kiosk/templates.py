@@ -7,7 +7,7 @@ naturally, but whenever its sentence fails the check, one of these replaces it.
 from __future__ import annotations
 
 from agent.kiosk.catalog import Product
-from agent.kiosk.intent import constraint_tags
+from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_tag
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -73,6 +73,8 @@ _ALLERGEN_WORD = {"contains-nuts": "nuts", "contains-gluten": "gluten", "contain
 
 def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     """The sentence and the verdict (True yes, False no, None not labelled)."""
+    if constraint == PET_SAFE or constraint == "age" or constraint.startswith("age-"):
+        return _suitability(p, constraint)
     yes_tag, no_tag = constraint_tags(constraint)
     if constraint.startswith("contains-"):
         what = _ALLERGEN_WORD[constraint]
@@ -88,6 +90,28 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     if constraint in ("vegan", "vegetarian"):
         return f"No, {p.name} is not labelled {constraint}.", False
     return f"{p.name} is not labelled {constraint}, so please check the package.", None
+
+
+def _suitability(p: Product, constraint: str) -> tuple[str, bool | None]:
+    """Pet and age labels, said as the label says: a toxic-to-pets plant is never called safe, an 18+ knife is for 18s."""
+    if constraint == PET_SAFE:
+        bad = [t for t in p.tags if t.startswith("toxic-to-")]
+        if bad:
+            return f"No, {p.name} is labelled {bad[0]}.", False
+        good = [t for t in p.tags if t in ("pet-safe", "pet-friendly") or t.startswith("non-toxic-to-")]
+        if good:
+            return f"Yes, {p.name} is labelled {good[0]}.", True
+        return f"{p.name} has no pet-safety label, so please check with our staff.", None
+    ages = [(a, t) for t in p.tags if (a := is_age_tag(t)) is not None]
+    if not ages:
+        return f"{p.name} has no age label, so please check the package.", None
+    start, tag = max(ages)
+    asked = int(constraint[4:]) if constraint.startswith("age-") else None
+    if asked is None:
+        return f"{p.name} is labelled {tag}: for ages {start} and over.", None
+    if asked >= start:
+        return f"Yes, {p.name} is labelled {tag}: for ages {start} and over.", True
+    return f"No, {p.name} is labelled {tag}: only for ages {start} and over.", False
 
 
 def dietary_list(products: list[Product], constraint: str, currency: str) -> list[str]:

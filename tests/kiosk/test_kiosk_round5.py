@@ -103,3 +103,47 @@ def test_a_purpose_whose_everyday_name_is_that_kind_of_thing_names_the_product(c
 def test_a_generic_word_alone_is_not_every_product(chemist):
     a = chemist.ask("do you sell remedies").answer
     assert "Antacid" not in a and "Sudocrem" not in a
+
+
+# A made-up garden-and-hobby shop with pet and age labels.
+_LABELLED = ("sku,name,brand,category,price,location,stock,tags,description\n"
+             "L1,Peace Lily 150mm Pot,Greenery,Indoor Plants,24.00,Bench 3,6,toxic-to-pets,White flowers.\n"
+             "L2,Spider Plant 120mm Pot,Greenery,Indoor Plants,12.00,Bench 3,9,pet-safe,Easy hanging plant.\n"
+             "L3,Fern Hanging Basket,Greenery,Outdoor Plants,30.00,Bench 5,4,,Leafy basket.\n"
+             "L4,Hobby Scalpel Set,CutRite,Tools,11.50,Counter,5,18+,Sharp blades; over 18s only.\n"
+             "L5,Glitter Slime Kit,Goo,Kids Crafts,9.00,Aisle 2,8,age-6+,Make your own slime.\n")
+
+
+@pytest.fixture
+def labelled() -> Kiosk:
+    return Kiosk(text_catalog(_LABELLED), use_model=False)
+
+
+def test_a_plant_labelled_toxic_to_pets_is_never_called_safe(labelled):
+    a = labelled.ask("is the peace lily ok to have around my cat").answer
+    assert "Peace Lily" in a and "toxic-to-pets" in a and not a.startswith("Yes")
+
+
+def test_a_pet_safe_label_answers_yes_and_no_label_says_so(labelled):
+    assert labelled.ask("is the spider plant safe for dogs").answer.startswith("Yes, Spider Plant")
+    a = labelled.ask("is the fern basket safe for pets").answer
+    assert "Fern Hanging Basket" in a and "no pet-safety label" in a
+
+
+@pytest.mark.parametrize("question, must, verdict", [
+    ("can my 14 year old buy the hobby scalpel", "18", "No"),
+    ("is the slime kit ok for a 7 year old", "6", "Yes"),
+])
+def test_an_age_question_is_answered_from_the_age_label(labelled, question, must, verdict):
+    a = labelled.ask(question).answer
+    assert must in a and a.startswith(verdict)
+
+
+def test_an_age_question_without_an_age_gives_the_label(labelled):
+    a = labelled.ask("is the glitter slime kit ok for kids").answer
+    assert "age-6+" in a and "Glitter Slime Kit" in a
+
+
+def test_a_store_without_pet_or_age_labels_answers_the_product(chemist):
+    a = chemist.ask("is the hand cream safe for my dog").answer      # no such labels: the plain product answer
+    assert "Rich Hand Cream" in a and "pet-safety" not in a
