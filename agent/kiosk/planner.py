@@ -141,6 +141,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             and max(best_faq.coverage, best_faq.known_coverage) >= 0.5
             and all(max(best_faq.coverage, best_faq.known_coverage) > m.strict + 1e-9 for m in matches)):
         use_faq = True
+    # "a coffee with no dairy" asks for a product: not for a row that mentions coffee only in passing in its answer
+    if use_faq and DIETARY in it.kinds and best_faq is not None and not best_faq.head_asked:
+        use_faq = False
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)

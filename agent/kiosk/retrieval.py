@@ -21,7 +21,18 @@ from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
 from agent.kiosk.intent import label_pattern, suitability_labels
-from agent.kiosk.text import GENERIC_WORDS, PRODUCT_VERBS, SOFT_WORDS, STOPWORDS, content_words, fold, joined_forms, stem, words
+from agent.kiosk.text import (
+    GENERIC_WORDS,
+    PRODUCT_VERBS,
+    SERVING_WORDS,
+    SOFT_WORDS,
+    STOPWORDS,
+    content_words,
+    fold,
+    joined_forms,
+    stem,
+    words,
+)
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +44,10 @@ def default_synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
         if r.get("phrase") and r.get("means"):
             means = merged.setdefault(tuple(words(r["phrase"])), [])
             means += [m for m in (" ".join(words(x)) for x in r["means"].split(";")) if m and m not in means]
+    # "a cup of coffee" is coffee: a serving's meanings are the thing's, unless the lexicon says what the thing means itself
+    for phrase, means in list(merged.items()):
+        if len(phrase) >= 3 and phrase[0] in SERVING_WORDS and phrase[1] == "of" and phrase[2:] not in merged:
+            merged[phrase[2:]] = [m for m in means if m != " ".join(phrase[2:])]
     return tuple(sorted(((p, tuple(m)) for p, m in merged.items()), key=lambda pm: -len(pm[0])))
 
 

@@ -72,6 +72,8 @@ STOPWORDS = frozenset(stem(w) for w in _STOP_TEXT.split())
 
 # Packaging words: "a bag of peppermint tea" is still the peppermint tea, even if its name has no "bag".
 SOFT_WORDS = frozenset(stem(w) for w in ["bag", "pack", "packet", "box", "bottle", "can", "tin", "jar", "carton", "tub", "piece", "slice", "portion", "loaf"])
+# What a thing is served or sold in: "a cup of coffee", "a bar of soap" are the coffee and the soap.
+SERVING_WORDS = SOFT_WORDS | frozenset(stem(w) for w in ["cup", "glass", "mug", "bowl", "pint", "bar"])
 # Words for "something that helps with X": "heartburn medicine", "a remedy for hayfever" name the product by the X.
 GENERIC_WORDS = frozenset(stem(w) for w in ["medicine", "medication", "meds", "remedy", "remedies", "treatment", "relief", "cure"])
 # Ways of getting a product, not the product: "where do I order a coffee" is the coffee (an FAQ may still be about ordering).

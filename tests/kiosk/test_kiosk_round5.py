@@ -147,3 +147,25 @@ def test_an_age_question_without_an_age_gives_the_label(labelled):
 def test_a_store_without_pet_or_age_labels_answers_the_product(chemist):
     a = chemist.ask("is the hand cream safe for my dog").answer      # no such labels: the plain product answer
     assert "Rich Hand Cream" in a and "pet-safety" not in a
+
+
+# A made-up cafe corner: "coffee" is in no product's words, only in the lexicon's "cup of coffee".
+_CAFE = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "K1,Soy Flat White Regular,Bean Co,Hot Drinks,4.40,Cafe Bar,50,vegan;dairy-free,Flat white with soy.\n"
+         "K2,Oat Latte Regular,Bean Co,Hot Drinks,4.60,Cafe Bar,50,vegan;dairy-free,Latte made with oat drink.\n"
+         "K3,Cheese Scone,Bean Co,Bakery,3.10,Cafe Bar,8,vegetarian;contains-dairy,Warm scone.\n")
+_CAFE_FAQ = ("question,answer\n"
+             "Do you have a stamp card?,Yes: every 10th hot drink is free. Coffee fans love it.\n")
+
+
+def test_a_serving_phrase_lends_its_meanings_to_the_thing():
+    k = Kiosk(text_catalog(_CAFE, _CAFE_FAQ), use_model=False)
+    a = k.ask("can i get a coffee with no dairy").answer   # "cup of coffee" -> latte: the thing's meanings too
+    assert "Oat Latte Regular" in a and "stamp" not in a and "10th" not in a
+
+
+def test_a_dietary_question_is_not_answered_by_a_row_mentioning_the_thing_in_passing():
+    k = Kiosk(text_catalog(_CAFE.replace("Oat Latte Regular", "Oat Cortado Regular").replace("Latte made", "Cortado made"), _CAFE_FAQ),
+              use_model=False)
+    a = k.ask("do you have a vegan coffee").answer
+    assert "10th" not in a
