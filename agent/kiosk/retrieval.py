@@ -545,6 +545,15 @@ class Index:
             return False
         return not (self._docs[sku][1] & self._dimensions)
 
+    def _meaning_by_head(self, t: Term, name: set[str], doc: set[str]) -> bool:
+        """"beauty blender" means "blending sponge": the Complexion *Sponge* ("a blending sponge for foundation") is one.
+        A meaning of several words matches a product whose name has its head word (the last) and whose text has the rest."""
+        for a in t.alternatives:
+            parts = a.split()
+            if len(parts) > 1 and a != t.word and a in self._meanings and parts[-1] in name and all(_word_in(w, doc) for w in parts[:-1]):
+                return True
+        return False
+
     def _spellings(self, t: Term) -> frozenset[str]:
         """The term's spelling fixes (single words), as opposed to its synonym meanings."""
         return frozenset(a for a in t.alternatives if " " not in a and a not in self._meanings)
@@ -585,7 +594,8 @@ class Index:
             hits = []
             for i, t in enumerate(q.terms):
                 off = self._purpose_only[sku] if i == q.head and (q.split < 0 or t.pos < q.split) else set()
-                hits.append(_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw - off) or _covers(t.alternatives, named - off))
+                hits.append(_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw - off) or _covers(t.alternatives, named - off)
+                            or self._meaning_by_head(t, name, allw - off))
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
                 # ...in the name or the category ("plumbers tape": the Plumbing aisle's tape)
                 hits = [h or (bool(t.weak) and _covers(t.weak, self._named[sku])) for t, h in zip(q.terms, hits, strict=True)]

@@ -169,3 +169,12 @@ def test_a_dietary_question_is_not_answered_by_a_row_mentioning_the_thing_in_pas
               use_model=False)
     a = k.ask("do you have a vegan coffee").answer
     assert "10th" not in a
+
+
+def test_an_everyday_names_meaning_matches_by_its_head_word_in_the_name():
+    store = ("sku,name,brand,category,price,location,stock,tags,description\n"
+             "M1,Velvet Complexion Sponge Pink,Softly,Tools,7.00,Aisle 8,10,,Soft blending sponge for foundation.\n"
+             "M2,Cover Stick Concealer,Softly,Makeup,9.00,Aisle 4,6,,Concealer with a blending sponge tip.\n")
+    k = Kiosk(text_catalog(store), use_model=False)
+    a = k.ask("where are the beauty blenders").answer   # beauty blender -> blending sponge: the Sponge, not the Concealer
+    assert "Aisle 8" in a and "Aisle 4" not in a
