@@ -56,13 +56,24 @@ class Plan:
         return self.kind == "product" and bool(self.products) and DIETARY not in self.intent.kinds
 
 
+# "where's", "it's": a verb, not a possessive
+_CONTRACTED = frozenset({"where", "wheres", "what", "whats", "who", "how", "it", "that", "there", "here", "let", "he", "she", "this", "when",
+                         "why", "which", "everything", "something", "anything", "nothing"})
+_IN_LAW = re.compile(r"\b([a-z]+)[\s-]+in[\s-]+(laws?|law's)\b")
+
+
 def _object_words(text: str, whole: bool = False) -> str:
     """The words naming what the shopper asked about, as typed (for 'we don't carry X').
 
     "cat flap for the back door": the thing is the cat flap. With ``whole`` the 'for ...' part stays, because it is what
     the store lacks ("we don't carry lead for puppy" -- beside the dog lead it does have)."""
     kept: list[str] = []
+    # "mother in law's tongue": an "X in law" is one word, its "in" no 'for/with/in...' split
+    text = _IN_LAW.sub(lambda m: f"{m.group(1)}-in-{m.group(2)}", text)
     for w in re.split(r"[^a-z0-9%'-]+", text):
+        if re.fullmatch(r"[a-z]+'s", w) and stem(w[:-2]) in STOPWORDS and w[:-2] not in _CONTRACTED:
+            kept.append(w)  # "mother's day card": a possessive names the thing, even when the word alone is filler ("my mother")
+            continue
         w = w.strip("'-")
         if kept and w in SPLIT_WORDS:
             if not whole or kept[-1] in SPLIT_WORDS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from agent.kiosk.intent import classify
+from agent.kiosk.planner import _object_words
 from agent.kiosk.service import Kiosk
 from agent.kiosk.text import joined_forms
 
@@ -178,3 +180,12 @@ def test_an_everyday_names_meaning_matches_by_its_head_word_in_the_name():
     k = Kiosk(text_catalog(store), use_model=False)
     a = k.ask("where are the beauty blenders").answer   # beauty blender -> blending sponge: the Sponge, not the Concealer
     assert "Aisle 8" in a and "Aisle 4" not in a
+
+
+@pytest.mark.parametrize("question, echo", [
+    ("mother in laws tongue how much", "mother-in-laws tongue"),   # "in" inside a name is no 'for/in...' split
+    ("do you have mother's day cards", "mother's day cards"),       # a possessive is kept, though "mother" alone is filler
+    ("where's the cat flap for the back door", "cat flap"),         # "where's" is no possessive
+])
+def test_the_not_carried_echo_keeps_possessive_names_whole(question, echo):
+    assert _object_words(classify(question).text) == echo
