@@ -59,6 +59,9 @@ class Plan:
 # "where's", "it's": a verb, not a possessive
 _CONTRACTED = frozenset({"where", "wheres", "what", "whats", "who", "how", "it", "that", "there", "here", "let", "he", "she", "this", "when",
                          "why", "which", "everything", "something", "anything", "nothing"})
+# "can you get a book in for me": asking the store to order it (a service), not where a book is
+_GET_IN = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u|ya)\s+get(?P<what>(?:\s+[a-z']+){1,4}?)\s+in\b(?:\s+for\s+(?:me|us)\b)?"
+                     r"(?=\s*$|\s*[?.!]|\s+(?:if|please|when|soon|from)\b)")
 _IN_LAW = re.compile(r"\b([a-z]+)[\s-]+in[\s-]+(laws?|law's)\b")
 
 
@@ -111,6 +114,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 it.dietary.append(tag)
                 it.kinds.add(DIETARY)
             text = rx.sub(" ", text)
+    text = _GET_IN.sub(lambda m: "order" + m["what"], text)
     q = index.query(text)
     asked = _object_words(text)
     matches = index.products(q)

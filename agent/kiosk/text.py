@@ -31,6 +31,7 @@ ok okay fine alright nearby near nearest around closest bring take allowed allow
 contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 option options choice choices stuff recommend recommendation suggest suggestion
 they them their theirs he him his she her hers someone somebody
+dont doesnt didnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt havent hasnt whats wheres thats theres hows
 son daughter husband wife partner mum mom dad mother father boyfriend girlfriend grandma grandad
 """
 

@@ -189,3 +189,13 @@ def test_an_everyday_names_meaning_matches_by_its_head_word_in_the_name():
 ])
 def test_the_not_carried_echo_keeps_possessive_names_whole(question, echo):
     assert _object_words(classify(question).text) == echo
+
+
+def test_can_you_get_it_in_for_me_asks_the_ordering_row():
+    store = ("sku,name,brand,category,price,location,stock,tags,description\n"
+             "R1,Garden Atlas Hardback,Leafy Press,Books,25.00,Shelf 2,3,,Maps of famous gardens.\n"
+             "R2,Book Light Clip-On,Glow,Gifts,12.00,Counter,5,,Reading light.\n")
+    faq = "question,answer\nCan you order a book for me?,We order any book in print; most arrive in 4 days.\n"
+    k = Kiosk(text_catalog(store, faq), use_model=False)
+    assert "4 days" in k.ask("can you get a book in for me if you dont have it").answer
+    assert "4 days" not in k.ask("can i get a book light").answer
