@@ -25,7 +25,7 @@ from agent.kiosk.intent import (
     strip_constraints,
 )
 from agent.kiosk.retrieval import SPLIT_WORDS, Index
-from agent.kiosk.text import SOFT_WORDS, STOPWORDS, fold, stem, words
+from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
 
@@ -79,6 +79,9 @@ def _object_words(text: str, whole: bool = False) -> str:
             continue
         w = w.strip("'-")
         if kept and w in SPLIT_WORDS:
+            if all(stem(k) in GENERIC_WORDS for k in kept):  # "remedy for cold sores": the remedy is named by what follows
+                kept.append(w)
+                continue
             if not whole or kept[-1] in SPLIT_WORDS:
                 break
             kept.append(w)
@@ -193,7 +196,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # Before "we don't carry X": a service the store offers is in its FAQ, often in other word forms ("a garden design
     # consult" -> "Garden design consultations are $120"). The row must cover the thing asked for and more of the
     # shopper's words than any product does.
-    covering = index.faq_covering(q) if not it.dietary else None
+    covering = index.faq_covering(q, exact_head=AVAILABILITY in it.kinds) if not it.dietary else None
     if covering is not None and covering[1] >= 0.6 and all(covering[1] > m.strict + 1e-9 for m in matches):
         return Plan("faq", it, faq=covering[0].entry, sentences=_sentences(covering[0].entry.answer), asked=asked)
 
@@ -284,6 +287,9 @@ def _plan_product(it: Intent, products: list[Product], asked: str, currency: str
 def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) -> Plan:
     constraint = it.dietary[0]
     yes_tag = constraint_tags(constraint)[0]
+    if not q.terms and (constraint == "age" or constraint.startswith("age-")):
+        # "ok for kids?": an age label belongs to one product; a list of "labelled age" would say nothing
+        return Plan("not_carried", it, sentences=["Which product are you asking about? Please type its name."], asked=asked)
     if full:
         top = full[0]
         cands = _named_in_full([m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9], it.text, index)

@@ -238,7 +238,8 @@ def _purpose_words(text: str) -> set[str]:
     return out - STOPWORDS
 
 
-_ENDINGS = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
+# verb endings only: "cater" is no form of "cat", nor "painter" of "paint" (a different thing)
+_ENDINGS = ("ings", "ing", "ed", "es", "s")
 
 
 def _root(w: str) -> str:
@@ -449,7 +450,10 @@ class Index:
             joined.append(t)
         terms = self._named_purpose(joined, toks)
         split = split_pos(tuple(terms), toks)
-        return Query(tuple(terms), " ".join(content_words(text)), head_index(tuple(terms), toks), split, toks[split] if split >= 0 else "")
+        head = head_index(tuple(terms), toks)
+        if head >= 0 and split >= 0 and terms[head].pos > split:
+            split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
+        return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "")
 
     def _named_purpose(self, terms: list[Term], toks: list[str]) -> list[Term]:
         """"cream for nappy rash": when an everyday name of what the thing is for already means that kind of thing
@@ -601,7 +605,9 @@ class Index:
                 hits = [h or (bool(t.weak) and _covers(t.weak, self._named[sku])) for t, h in zip(q.terms, hits, strict=True)]
             head_ok = q.head < 0 or hits[q.head]
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
-            named_any = any(h for t, h in zip(q.terms, hits, strict=True) if t.word not in GENERIC_WORDS)
+            # ...when another word names this product (its name or brand, not only its description: "remedy for cold sores"
+            # is not the lozenges "for sore throats" in Cold & Flu)
+            named_any = any(h and _covers(t.alternatives, name) for t, h in zip(q.terms, hits, strict=True) if t.word not in GENERIC_WORDS)
             forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (named_any and t.word in GENERIC_WORDS) or (i != q.head and self._filler(q.terms, hits, i))
                                    or (head_ok and i != q.head and self._serves_any(t, sku))
                                    or (head_ok and self._purpose(q, t, sku)))
@@ -648,13 +654,14 @@ class Index:
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]
 
-    def faq_covering(self, q: Query) -> tuple[FaqMatch, float] | None:
+    def faq_covering(self, q: Query, exact_head: bool = False) -> tuple[FaqMatch, float] | None:
         """The FAQ row (question or answer) that covers most of the shopper's words, looser than ``faq``: word forms
         ("consult" ~ consultations, "waxed" ~ waxing, "story" ~ storytime) and what an everyday name means with only its
         describing words ("points card" -> loyalty card -> a "loyalty scheme" row). For a service the store offers but
         does not sell ("how much is a garden design consult"), before saying "we don't carry" it.
 
-        Returns the row and the share of the shopper's terms it covers; the thing asked for (the head) must be among them."""
+        Returns the row and the share of the shopper's terms it covers; the thing asked for (the head) must be among them,
+        with ``exact_head`` as a whole word ("do you sell printers" is not the "Printing is 10p a page" row)."""
         if not q.terms:
             return None
         best: tuple[FaqMatch, float] | None = None
@@ -663,21 +670,27 @@ class Index:
             got = [self._loosely_in(t, doc, qw) for t in q.terms]
             if q.head >= 0 and not got[q.head]:
                 continue
+            if exact_head and q.head >= 0 and not _covers(q.terms[q.head].alternatives, doc) and not self._loosely_in(q.terms[q.head], doc, qw, exact=True):
+                continue
             share = sum(got) / len(q.terms)
             if share > 0 and (best is None or share > best[1]):
                 asked = frozenset(i for i, t in enumerate(q.terms) if self._loosely_in(t, qw, qw))
                 best = (FaqMatch(self._faq[row], share, 0.0, share, True, q.head in asked, asked), share)
         return best
 
-    def _loosely_in(self, t: Term, doc: set[str], asked: set[str]) -> bool:
-        """``t`` in a row's words ``doc``; or a meaning of it that is the same kind of thing ("points card" -> loyalty
-        *card*) by its describing words in the row's question ``asked`` ("Do you have a *loyalty* scheme?")."""
-        head = t.word.split()[-1]
+    def _loosely_in(self, t: Term, doc: set[str], asked: set[str], exact: bool = False) -> bool:
+        """``t`` in a row's words ``doc`` (another form of the word as typed or of a meaning, not of a spelling fix:
+        "printers" is no "painter"); or a meaning of it that is the same kind of thing ("points card" -> loyalty *card*)
+        by its describing words in the row's question ``asked`` ("Do you have a *loyalty* scheme?") -- when the row also
+        has a word the shopper typed ("1 *point* per dollar"), so "pet food" -> dog food is not the "bring my dog" row."""
+        fixes = self._spellings(t) - {t.word}
+        parts_typed = t.word.split()
         for a in t.alternatives:
             parts = a.split()
-            if all(_form_in(w, doc) for w in parts):
+            if all((w in doc) if (exact or a in fixes) else _form_in(w, doc) for w in parts):
                 return True
-            if len(parts) > 1 and a != t.word and parts[-1] == head and all(_form_in(w, asked) for w in parts[:-1]):
+            if (len(parts) > 1 and a != t.word and parts[-1] == parts_typed[-1] and all(_form_in(w, asked) for w in parts[:-1])
+                    and any(_form_in(w, doc) for w in parts_typed)):
                 return True
         return False
 

@@ -116,6 +116,8 @@ def _suitability(p: Product, constraint: str) -> tuple[str, bool | None]:
 
 def dietary_list(products: list[Product], constraint: str, currency: str) -> list[str]:
     if not products:
+        if constraint == "age" or constraint.startswith("age-"):  # the shopper's age is no label (nor a fact to repeat)
+            return ["Sorry, I can't find anything with an age label for that."]
         return [f"Sorry, I can't find anything labelled {constraint} for that."]
     items = [f"{p.name} ({money(p.price, currency)}, {p.location})" for p in products]
     return [f"Labelled {constraint}: {join_names(items)}."]

@@ -199,3 +199,45 @@ def test_can_you_get_it_in_for_me_asks_the_ordering_row():
     k = Kiosk(text_catalog(store, faq), use_model=False)
     assert "4 days" in k.ask("can you get a book in for me if you dont have it").answer
     assert "4 days" not in k.ask("can i get a book light").answer
+
+
+# A made-up village shop whose FAQ rows share word roots with things it does not sell.
+_VILLAGE = ("sku,name,brand,category,price,location,stock,tags,description\n"
+            "V1,Honey Throat Lozenges x24,Soothe,Cold & Flu,3.99,Aisle 2,6,,Honey lozenges for a sore throat.\n"
+            "V2,Ink Pen Blue,Scribe,Stationery,1.50,Aisle 5,30,,Smooth ballpoint.\n"
+            "V3,Bubble Wand,Fun,Toys,2.00,Aisle 6,12,age-3+,Big bubbles.\n")
+_VILLAGE_FAQ = ("question,answer\n"
+                "Can I print here?,Printing is 10p a page at the counter.\n"
+                "Can I bring my dog?,Dogs on a lead are welcome.\n"
+                "Do you cater for parties?,We cater for parties of up to 30.\n")
+
+
+@pytest.fixture
+def village() -> Kiosk:
+    return Kiosk(text_catalog(_VILLAGE, _VILLAGE_FAQ), use_model=False)
+
+
+@pytest.mark.parametrize("question, not_in", [
+    ("do you sell printers", "Printing"),         # asking to buy a thing: the row must have that word itself
+    ("where is the cat food", "cater"),           # "cater" is no form of "cat"
+    ("where is the pet food", "Dogs on a lead"),  # pet food -> dog food: the row has no word the shopper typed
+])
+def test_a_row_sharing_only_a_root_or_a_describing_word_is_not_the_answer(village, question, not_in):
+    a = village.ask(question).answer
+    assert "don't carry" in a and not_in not in a
+
+
+def test_a_generic_word_is_forgiven_only_when_another_word_names_the_product(village):
+    a = village.ask("remedy for cold sores").answer   # the lozenges only share "cold" (category) and "sore" (description)
+    assert "Lozenges" not in a and "remedy for cold sores" in a
+
+
+def test_an_age_question_naming_no_product_asks_which(village):
+    a = village.ask("ok for kids?").answer
+    assert "Which product" in a
+
+
+def test_word_forms_are_verb_endings_and_long_prefixes_only():
+    from agent.kiosk.retrieval import _form_in
+    assert _form_in("waxed", {"waxing"}) and _form_in("consult", {"consultation"}) and _form_in("stori", {"storytime"})
+    assert not _form_in("cat", {"cater"}) and not _form_in("painter", {"paint"}) and not _form_in("exam", {"example"})
