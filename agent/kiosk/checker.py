@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
-from agent.kiosk.text import STOPWORDS, blank_out, fold, words
+from agent.kiosk.text import STOPWORDS, blank_out, dotted_names, fold, words
 
 _NUMBER = re.compile(r"(?<![a-z])(\d+(?:[.,]\d+)?)")
 _MONEY = re.compile(r"([$€£¥])\s*(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s*(dollars?|euros?|pounds?|cents?|pence|usd|eur|gbp)\b")
@@ -172,6 +172,8 @@ class CatalogNames:
                     self.by_phrase.setdefault(key, []).append(p)
         self.max_len = max((len(k) for k in self.by_phrase), default=0)
         self.locations = sorted({fold(p.location) for p in catalog.products.values() if len(p.location) >= 4})
+        # names a sentence must not be cut inside ("Dr. Elsey's ...")
+        self.dotted = dotted_names([n for p in catalog.products.values() for n in (p.name, p.brand)])
 
     def mentions(self, folded_sentence: str) -> list[tuple[str, list[Product]]]:
         ws = _WORD.findall(folded_sentence)

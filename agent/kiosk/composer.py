@@ -19,8 +19,9 @@ from typing import Any
 
 from agent.clock import Clock
 from agent.kiosk import templates as T
-from agent.kiosk.checker import Facts, check_model_sentence, missing_required
+from agent.kiosk.checker import Facts, catalog_names, check_model_sentence, missing_required
 from agent.kiosk.planner import Plan
+from agent.kiosk.text import dotted_names, ends_sentence
 from agent.logs import fields
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,16 @@ EXAMPLES = [
     ("Apples cost $0.50 each and are in Aisle 2.", "Apples are $0.50 each, in Aisle 2."),
     ("Sparkling Water 500ml is out of stock right now.", "Sorry, Sparkling Water 500ml is out of stock right now."),
 ]
-_END = re.compile(r"([.!?])(\s+|$)")
+_MARK = re.compile(r"[.!?]")
+
+
+def _sentence_end(buf: str, names: tuple[str, ...]) -> int:
+    """Index of the first mark in ``buf`` that ends a sentence ("Dr. Elsey's ..." does not end at "Dr."); -1 if none yet."""
+    for m in _MARK.finditer(buf):
+        i = m.start()
+        if (i + 1 == len(buf) or buf[i + 1].isspace()) and ends_sentence(buf, i, names):
+            return i
+    return -1
 
 
 _WORKERS: list[threading.Thread] = []
@@ -132,6 +142,9 @@ def _from_model(plan: Plan, question: str, facts: Facts, model: Any, clock: Cloc
     cfg = GenerationConfig(max_new_tokens=40, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
     pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
     msgs = prompt(plan)
+    names = dotted_names([n for p in facts.products for n in (p.name, p.brand)])
+    if facts.catalog is not None:
+        names += catalog_names(facts.catalog).dotted
 
     def worker() -> None:
         try:
@@ -165,10 +178,10 @@ def _from_model(plan: Plan, question: str, facts: Facts, model: Any, clock: Cloc
                 break
             buf += value
             while True:
-                m = _END.search(buf)
-                if not m:
+                end = _sentence_end(buf, names)
+                if end < 0:
                     break
-                sentence, buf = buf[: m.end(1)].strip(), buf[m.end():]
+                sentence, buf = buf[: end + 1].strip(), buf[end + 1:].lstrip()
                 if not sentence:
                     continue
                 if not _accept(sentence, facts, comp):

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from agent.kiosk.catalog import Catalog
-from agent.kiosk.text import blank_out, fold
+from agent.kiosk.text import blank_out, dotted_names, fold, split_sentences
 
 _MONEY = re.compile(r"[$€£]\s*(\d+(?:\.\d{1,2})?)")
 _PLACE = re.compile(r"\b(aisle|fridge|freezer|slot|shelf|bay|counter|entrance|platform)\s*([a-z]?\d+[a-z]?)?\b", re.I)
 _PAREN = re.compile(r"((?:[^,;:()]|\([^()\d]*\))+?)\s*\(([^()]*\d[^()]*)\)")
-_SPLIT = re.compile(r"(?<=[.!?])\s+|;|, and |, ")
+_CLAUSE = re.compile(r";|, and |, ")
 
 from agent.kiosk.data import SETS  # noqa: E402  (re-exported: the eval sets live with their files)
 
@@ -70,7 +70,9 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
             if not named or not any(fold(mm.group(0)).strip() in fold(p.location) for p in named):
                 bad.append(f"place {mm.group(0)} in '{m.group(0).strip()}'")
     answer = _PAREN.sub(lambda m: m.group(1) if facts_paren(m) else m.group(0), answer)
-    for clause in _SPLIT.split(answer):
+    # sentences are not cut after "Dr." or inside a product's name ("Dr. Elsey's Cat Litter costs $21.99.")
+    names = dotted_names([n for p in prods for n in (p.name, p.brand)])
+    for clause in (c for sentence in split_sentences(answer, names) for c in _CLAUSE.split(sentence)):
         c = fold(clause)
         named = named_in(c)
         # A clause that quotes an FAQ answer word for word ("$4 per hour" for parking) states the store's own fact.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from agent.kiosk import templates as T
 from agent.kiosk.catalog import FaqEntry, Product
+from agent.kiosk.checker import catalog_names
 from agent.kiosk.intent import (
     AVAILABILITY,
     DIETARY,
@@ -25,7 +26,7 @@ from agent.kiosk.intent import (
     strip_constraints,
 )
 from agent.kiosk.retrieval import SPLIT_WORDS, Index
-from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, stem, words
+from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
 
@@ -164,7 +165,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         use_faq = False
     if use_faq:
         assert best_faq is not None
-        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
+        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
     # ...unless the thing asked about is a product and the row does not mention it ("where do I order a coffee").
@@ -172,13 +173,13 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not full and not product_first and best_faq is not None and best_faq.specificity > 0
             and (best_faq.head_hit or not head_is_product) and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
             and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)):
-        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
+        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
 
     # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.
     if (not full and not it.dietary and best_faq is not None and matches and matches[0].coverage >= 0.5 and matches[0].missed
             and set(matches[0].missed) <= best_faq.asked_terms
             and all(q.split < 0 or q.terms[i].pos < q.split for i in matches[0].missed)):  # not "a lead for my puppy"
-        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer), asked=asked)
+        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
 
     # Nothing has the words in its name or category: an everyday name may be in a description ("beers": "Italian lager"),
     # and where a thing is may be named like it ("where do I get a coffee": the Coffee Bar).
@@ -198,7 +199,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # shopper's words than any product does.
     covering = index.faq_covering(q, exact_head=AVAILABILITY in it.kinds) if not it.dietary else None
     if covering is not None and covering[1] >= 0.6 and all(covering[1] > m.strict + 1e-9 for m in matches):
-        return Plan("faq", it, faq=covering[0].entry, sentences=_sentences(covering[0].entry.answer), asked=asked)
+        return Plan("faq", it, faq=covering[0].entry, sentences=_sentences(covering[0].entry.answer, index), asked=asked)
 
     if not q.terms:
         if it.kinds:
@@ -365,11 +366,9 @@ def _stock_notes(it: Intent, products: list[Product]) -> list[str]:
     return T.stock(products) if STOCK in it.kinds else T.out_of_stock_notes(products)
 
 
-_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT_END.split(text.strip()) if s.strip()]
+def _sentences(text: str, index: Index) -> list[str]:
+    """An FAQ answer's sentences, not cut after "Dr." or inside a product's name."""
+    return split_sentences(text.strip(), catalog_names(index.catalog).dotted)
 
 
 def fold_contains(haystack: str, needle: str) -> bool:

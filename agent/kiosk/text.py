@@ -131,3 +131,51 @@ def blank_out(text: str, phrases: list[str]) -> str:
 
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+# A full stop after these does not end a sentence: "Dr. Elsey's", "St. Agur", "approx. 2kg", "e.g. rice", "No. 7".
+# ("no" only before a number: "No. We don't" is a sentence.)
+_ABBREVIATION = re.compile(r"(?:(?<![a-z])(?:dr|st|mr|mrs|ms|vs|approx|jr|mt)|(?<![a-z])[a-z]\.[a-z])\.$")
+_NUMBER_ABBREVIATION = re.compile(r"(?<![a-z])no\.$")
+_MARK = re.compile(r"[.!?]")
+
+
+def dotted_names(names: list[str]) -> tuple[str, ...]:
+    """The (folded) names with a full stop inside them ("Dr. Elsey's Cat Litter"), for ``ends_sentence``."""
+    return tuple(dict.fromkeys(f for n in names if "." in (f := fold(n)).rstrip(".")))
+
+
+def ends_sentence(text: str, i: int, names: tuple[str, ...] = ()) -> bool:
+    """Whether the mark at ``text[i]`` ends a sentence, given what follows it in ``text`` (maybe nothing yet).
+
+    Not after a common abbreviation, not between the digits of a price ("$21." + "99"), and never inside one of
+    ``names`` (folded product names): "Dr. Elsey's Precious Cat Litter costs $21.99." is one sentence."""
+    if text[i] != ".":
+        return True
+    before = fold(text[: i + 1])
+    after = text[i + 1:]
+    if not after and re.search(r"(?<![\d.])\d+\.$", before):
+        return False  # "$21." may go on "99": wait for the next piece
+    if after[:1] and not after[:1].isspace():
+        return False  # "21.99", "e.g.", "Dr.Elsey": no space, no end
+    if _ABBREVIATION.search(before) or (_NUMBER_ABBREVIATION.search(before) and re.match(r"\s*\d", after)):
+        return False
+    for name in names:
+        for j, c in enumerate(name[:-1]):
+            if c == "." and before.endswith(name[: j + 1]):
+                start = len(before) - (j + 1)
+                if start == 0 or not before[start - 1].isalnum():
+                    return False
+    return True
+
+
+def split_sentences(text: str, names: tuple[str, ...] = ()) -> list[str]:
+    """``text`` cut after each '.', '!' or '?' that ends a sentence (``ends_sentence``) and is followed by a space."""
+    out, start = [], 0
+    for m in _MARK.finditer(text):
+        i = m.start()
+        if text[i + 1: i + 2].isspace() and ends_sentence(text, i, names):
+            out.append(text[start: i + 1].strip())
+            start = i + 1
+    out.append(text[start:].strip())
+    return [s for s in out if s]

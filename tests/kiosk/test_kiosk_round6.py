@@ -1,0 +1,53 @@
+"""Round 6: sentences not cut after abbreviations or inside names, spelling fixes that keep real words, FAQ rows that
+must have all of the asked thing's words, booking questions, generic head words."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.kiosk.evaluate import invented_facts
+from agent.kiosk.service import Kiosk
+from agent.kiosk.text import dotted_names, ends_sentence, split_sentences
+
+from .conftest import text_catalog
+
+# A made-up pet shop: none of these rows come from an eval set.
+_PETS = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "P1,Dr. Woof's Calming Chews 60ct,Dr. Woof's,Dog Treats,14.50,Aisle 2,6,,Soft chews for anxious dogs.\n"
+         "P2,St. Bart Tuna Pate 85g,St. Bart,Cat Food,1.20,Aisle 4,30,,Wet food in a can.\n")
+_PETS_FAQ = ("question,answer\n"
+             "Is there a vet?,Dr. Lane visits on Fridays. Ask at the till.\n")
+
+
+@pytest.fixture
+def pets() -> Kiosk:
+    return Kiosk(text_catalog(_PETS, _PETS_FAQ), use_model=False)
+
+
+def test_a_sentence_does_not_end_after_an_abbreviation_or_inside_a_name():
+    names = dotted_names(["Mega Co. Tea Bags"])
+    assert split_sentences("Dr. Woof's Chews cost $14.50. They are in Aisle 2.") == ["Dr. Woof's Chews cost $14.50.", "They are in Aisle 2."]
+    assert split_sentences("Weighs approx. 2kg, e.g. a bag. No. 5 is gone. No. Sorry.") == [
+        "Weighs approx. 2kg, e.g. a bag.", "No. 5 is gone.", "No.", "Sorry."]
+    assert split_sentences("Mega Co. Tea Bags are $3. Ok.", names) == ["Mega Co. Tea Bags are $3.", "Ok."]
+    # while a model streams: "Dr." or "$14." at the end of what came so far is not yet an end
+    assert not ends_sentence("Dr.", 2) and not ends_sentence("costs $14.", 9) and ends_sentence("costs $14.50.", 12)
+
+
+def test_the_eval_does_not_count_a_price_after_dr_as_invented(pets):
+    assert invented_facts("Dr. Woof's Calming Chews 60ct costs $14.50.", pets.catalog) == []
+    assert invented_facts("St. Bart Tuna Pate 85g is $1.20 in Aisle 4.", pets.catalog) == []
+    assert invented_facts("Dr. Woof's Calming Chews 60ct costs $1.20.", pets.catalog)  # still a wrong price
+
+
+def test_a_streamed_model_sentence_is_not_cut_after_dr(pets):
+    from .test_kiosk_model import ScriptedModel
+
+    m = ScriptedModel("Dr. Woof's Calming Chews 60ct cost $14.50.")
+    ans = Kiosk(pets.catalog, model=lambda: m, deadline_s=2.0, first_sentence_s=1.5).ask("how much are the dr woofs calming chews")
+    assert ans.path == "model" and ans.answer == "Dr. Woof's Calming Chews 60ct cost $14.50."
+
+
+def test_an_faq_answer_is_not_cut_after_dr(pets):
+    a = pets.ask("is there a vet")
+    assert a.sentences == ["Dr. Lane visits on Fridays.", "Ask at the till."]
