@@ -49,7 +49,8 @@ arch=$(uname -m)
 [ -r /etc/os-release ] && log "target: $(. /etc/os-release && echo "${PRETTY_NAME:-unknown OS}")"
 
 log "1/8 Debian packages"
-PKGS=(python3 python3-venv python3-pip ca-certificates)
+# wamerican: the English word list the kiosk uses to tell real words ("doors") from misspellings (agent/kiosk/text.py)
+PKGS=(python3 python3-venv python3-pip ca-certificates wamerican)
 if ((KIOSK)); then
   PKGS+=(cage)
   if apt-cache show chromium-browser >/dev/null 2>&1 && ! apt-cache show chromium >/dev/null 2>&1; then PKGS+=(chromium-browser); else PKGS+=(chromium); fi

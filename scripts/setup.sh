@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-APT_PKGS=(mosquitto mosquitto-clients chromium chromium-driver sqlite3 systemd)
+# wamerican: the English word list the kiosk uses to tell real words from misspellings (agent/kiosk/text.py)
+APT_PKGS=(mosquitto mosquitto-clients chromium chromium-driver sqlite3 systemd wamerican)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

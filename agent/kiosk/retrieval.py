@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import csv
 import difflib
+import os
 import re
 import sqlite3
 import threading
@@ -28,6 +29,7 @@ from agent.kiosk.text import (
     SOFT_WORDS,
     STOPWORDS,
     content_words,
+    english_words,
     fold,
     joined_forms,
     stem,
@@ -260,6 +262,13 @@ def _form_in(w: str, doc: set[str]) -> bool:
     return any(_root(d) == r or any(len(s) >= 5 and d.startswith(s) for s in starts) for d in doc)
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Forms of one word ("groomed"/"grooming", "plumber"/"plumbing"), as opposed to another word ("door"/"odor",
+    "flower"/"flour"): one starts the other, or they share all but the last three letters of the shorter (four or more)."""
+    n = len(os.path.commonprefix([a, b]))
+    return a.startswith(b) or b.startswith(a) or _root(a) == _root(b) or n >= max(4, min(len(a), len(b)) - 3)
+
+
 def _covers(alts: frozenset[str], doc: set[str]) -> bool:
     """An alternative may be a phrase ("usb c charging cable"): all its words must be there."""
     return any(all(_word_in(w, doc) for w in a.split()) for a in alts)
@@ -268,15 +277,17 @@ def _covers(alts: frozenset[str], doc: set[str]) -> bool:
 class Index:
     """Built once per catalog version; read by many request threads."""
 
-    def __init__(self, catalog: Catalog, synonyms=None) -> None:
+    def __init__(self, catalog: Catalog, synonyms=None, english: frozenset[str] | None = None) -> None:
         self.catalog = catalog
         self.synonyms = default_synonyms() if synonyms is None else synonyms
+        self.english = english_words() if english is None else english  # real words, not misspellings
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE products USING fts5(sku UNINDEXED, name, brand, category, body, tokenize='unicode61')")
         self._db.execute("CREATE VIRTUAL TABLE faq USING fts5(row UNINDEXED, question, answer, tokenize='unicode61')")
         self._docs: dict[str, tuple[set[str], set[str]]] = {}
         self._named: dict[str, set[str]] = {}
+        self._says: dict[str, set[str]] = {}
         self._meanings: set[str] = set()
         vocab: set[str] = set()
         # description words found only in its purpose phrases: the thing asked for is not this product when only they have it
@@ -287,6 +298,8 @@ class Index:
             said = {w for c in re.split(r"[.;:()!?]+", fold(p.description)) for w in words(re.split(r"\b(?:for|from|against)\b", c)[0])}
             self._purpose_only[p.sku] = _purpose_words(p.description) - said - _doc_words(replace(p, description=""))[1]
             self._named[p.sku] = name | set(words(p.category))
+            # what the product says it is: name, brand, category, description -- not its labels or what it is for
+            self._says[p.sku] = (name | set(words(p.category)) | set(words(p.description))) - self._purpose_only[p.sku]
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name) + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
@@ -415,6 +428,7 @@ class Index:
             weak = self._same_root(t) if t not in self._store_words and not t.isdigit() else frozenset()
             terms.append(Term(t, frozenset(alts), weak, pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t}),
                               typed=self._product_word(t)))
+        terms = self._real_words(terms)
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
         used: set[int] = set()
@@ -454,6 +468,26 @@ class Index:
         if head >= 0 and split >= 0 and terms[head].pos > split:
             split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
         return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "")
+
+    def _real_words(self, terms: list[Term]) -> list[Term]:
+        """A correctly spelled English word is no misspelling: "dog doors" is not the Odor Remover (labelled "dog"), "the
+        weather" not a Feather Wand. Its fixes into another word (sure or weak) are kept only when one product has the fix
+        in its name, brand or category and another of the shopper's words in what it says it is (not in its labels or a
+        purpose phrase): "plain flower" is still the Plain Flour, "modelling clay" the Play-Doh "modelling compound"."""
+        out = []
+        for i, t in enumerate(terms):
+            fixes = {a for a in t.alternatives | t.weak if " " not in a and a != t.word and not _same_word(t.word, a)} if t.word in self.english else set()
+            if fixes:
+                others = [u for j, u in enumerate(terms) if j != i]
+                keep = {f for f in fixes for sku, named in self._named.items()
+                        if _word_in(f, named) and any(_covers(u.alternatives, self._says[sku]) for u in others)}
+                drop = fixes - keep
+                if drop:
+                    alts = t.alternatives - drop
+                    t = replace(t, alternatives=alts, weak=t.weak - drop,
+                                known=self._product_word(t.word) or any(self._product_word(a) for a in alts - {t.word}))
+            out.append(t)
+        return out
 
     def _named_purpose(self, terms: list[Term], toks: list[str]) -> list[Term]:
         """"cream for nappy rash": when an everyday name of what the thing is for already means that kind of thing

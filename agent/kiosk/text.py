@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 _NON_WORD = re.compile(r"[^a-z0-9%]+")
 
@@ -179,3 +181,20 @@ def split_sentences(text: str, names: tuple[str, ...] = ()) -> list[str]:
             start = i + 1
     out.append(text[start:].strip())
     return [s for s in out if s]
+
+
+# The system's list of English words: Debian's wamerican (scripts/setup.sh and scripts/install.sh install it).
+WORD_LISTS = (Path("/usr/share/dict/american-english"), Path("/usr/share/dict/british-english"), Path("/usr/share/dict/words"))
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case English words (stemmed like the shopper's), to tell a real word ("doors", "weather") from a misspelling
+    ("sizzors"). Empty when no word list is installed: then every near miss may be a misspelling, as before."""
+    for path in WORD_LISTS:
+        try:
+            text = path.read_text(encoding="utf-8", errors="ignore")
+        except OSError:
+            continue
+        return frozenset(stem(w) for w in text.split() if w.isalpha() and w.islower() and w.isascii())
+    return frozenset()

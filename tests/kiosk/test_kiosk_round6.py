@@ -51,3 +51,41 @@ def test_a_streamed_model_sentence_is_not_cut_after_dr(pets):
 def test_an_faq_answer_is_not_cut_after_dr(pets):
     a = pets.ask("is there a vet")
     assert a.sentences == ["Dr. Lane visits on Fridays.", "Ask at the till."]
+
+
+# A made-up shop for spelling fixes; the English words are given, so the test needs no installed word list.
+_HOME = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "H1,Stain & Odor Remover Spray,Fresh,Cleaning,9.50,Aisle 3,5,dog;cat,Enzyme cleaner for pet accidents.\n"
+         "H2,Feather Duster,Fresh,Cleaning,4.00,Aisle 3,5,,Soft duster.\n"
+         "H3,Plain Flour 1kg,Millers,Baking,1.80,Aisle 1,9,,Milled wheat flour.\n"
+         "H4,Scisors Sharpener,Edge,Kitchen,6.00,Aisle 2,4,,A sharpener.\n")
+_ENGLISH = frozenset({"door", "weather", "flower", "feather", "odor", "plain", "dog", "going"})
+
+
+@pytest.fixture
+def home() -> Kiosk:
+    from agent.kiosk.retrieval import Index
+
+    k = Kiosk(text_catalog(_HOME), use_model=False)
+    k._index = Index(k.catalog, english=_ENGLISH)
+    return k
+
+
+def test_a_real_word_is_not_respelled_into_another_product_word(home):
+    assert "don't carry dog doors" in home.ask("do you sell dog doors").answer   # not the Odor spray labelled "dog"
+    assert "$" not in home.ask("whats the weather going to be tomorrow").answer  # not the Feather Duster
+
+
+def test_a_real_word_is_respelled_when_the_fix_and_another_word_name_one_product(home):
+    assert "Feather Duster" in home.ask("where is the weather duster").answer
+
+
+def test_a_misspelling_that_is_no_word_is_still_fixed(home):
+    assert "Feather Duster" in home.ask("where are the fether dusters").answer
+
+
+def test_without_a_word_list_every_near_miss_may_be_a_misspelling():
+    from agent.kiosk.retrieval import Index
+
+    ix = Index(text_catalog(_HOME), english=frozenset())
+    assert "odor" in ix.query("dog doors").terms[1].weak
