@@ -172,7 +172,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     head_is_product = q.head >= 0 and any(m.head_hit and m.strict > 0 for m in matches)
     if (not full and not product_first and best_faq is not None and best_faq.specificity > 0
             and (best_faq.head_hit or not head_is_product) and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
-            and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)):
+            and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)
+            and (AVAILABILITY not in it.kinds or index.faq_has_thing(q, best_faq.entry))):  # "do you sell birthday cards"
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
 
     # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.
@@ -198,7 +199,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # consult" -> "Garden design consultations are $120"). The row must cover the thing asked for and more of the
     # shopper's words than any product does.
     covering = index.faq_covering(q, exact_head=AVAILABILITY in it.kinds) if not it.dietary else None
-    if covering is not None and covering[1] >= 0.6 and all(covering[1] > m.strict + 1e-9 for m in matches):
+    if (covering is not None and covering[1] >= 0.6 and all(covering[1] > m.strict + 1e-9 for m in matches)
+            and (AVAILABILITY not in it.kinds or index.faq_has_thing(q, covering[0].entry))):
         return Plan("faq", it, faq=covering[0].entry, sentences=_sentences(covering[0].entry.answer, index), asked=asked)
 
     if not q.terms:

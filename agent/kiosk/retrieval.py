@@ -712,6 +712,17 @@ class Index:
                 best = (FaqMatch(self._faq[row], share, 0.0, share, True, q.head in asked, asked), share)
         return best
 
+    def faq_has_thing(self, q: Query, entry: FaqEntry) -> bool:
+        """"do you sell birthday cards" is not the "Do you have a rewards card?" row: a row that has X's head word answers
+        "do you have X" only with every other word of X too (the words before 'for/with...'; word forms and everyday
+        meanings allowed) -- else its X is another kind of X. ("do you have a loyalty program" may still be the loyalty
+        row without "program": the head is checked elsewhere.)"""
+        qw, aw = self._faq_words[entry.row]
+        thing = [t for t in q.terms if q.split < 0 or t.pos < q.split]
+        if q.head < 0 or not self._loosely_in(q.terms[q.head], qw | aw, qw):
+            return True
+        return all(self._loosely_in(t, qw | aw, qw) for t in thing)
+
     def _loosely_in(self, t: Term, doc: set[str], asked: set[str], exact: bool = False) -> bool:
         """``t`` in a row's words ``doc`` (another form of the word as typed or of a meaning, not of a spelling fix:
         "printers" is no "painter"); or a meaning of it that is the same kind of thing ("points card" -> loyalty *card*)

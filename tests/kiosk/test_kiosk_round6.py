@@ -89,3 +89,19 @@ def test_without_a_word_list_every_near_miss_may_be_a_misspelling():
 
     ix = Index(text_catalog(_HOME), english=frozenset())
     assert "odor" in ix.query("dog doors").terms[1].weak
+
+
+# A made-up corner shop whose FAQ has a card of another kind.
+_CORNER = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "C1,Milk Chocolate Bar 45g,Cocoa Co,Confectionery,1.20,Aisle 1,20,,Creamy chocolate.\n")
+_CORNER_FAQ = ("question,answer\n"
+               "Do you have a rewards card?,Yes: the Coffee Club punch card gives every 10th coffee free.\n"
+               "Do you have a loyalty scheme?,Corner Points: one point per dollar.\n")
+
+
+def test_an_faq_row_with_only_the_head_noun_of_the_thing_does_not_answer_do_you_sell_it():
+    k = Kiosk(text_catalog(_CORNER, _CORNER_FAQ), use_model=False)
+    a = k.ask("do you sell birthday cards").answer
+    assert "don't carry birthday cards" in a and "punch card" not in a
+    assert "punch card" in k.ask("do you have a rewards card").answer
+    assert k.ask("do you have a loyalty program").kind == "faq"  # a row on the topic itself, though without "program"
