@@ -63,6 +63,12 @@ _CONTRACTED = frozenset({"where", "wheres", "what", "whats", "who", "how", "it",
 # "can you get a book in for me": asking the store to order it (a service), not where a book is
 _GET_IN = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u|ya)\s+get(?P<what>(?:\s+[a-z']+){1,4}?)\s+in\b(?:\s+for\s+(?:me|us)\b)?"
                      r"(?=\s*$|\s*[?.!]|\s+(?:if|please|when|soon|from)\b)")
+# "do I need to book", "can I book in": booking an appointment (a service), not a book. After 'to/I/we/can...', and not
+# "book club", "book shop"
+# "book my dog in": who is booked in is not the thing asked about
+_BOOK_VERB = re.compile(r"\b(?P<by>to|i|we|you|u|can|could|should|must|please|pls)\s+book(?:ed|ing)?\b"
+                        r"(?:\s+(?:me|us|him|her|it|them|(?:my|our|his|her|their|the|a)\s+[a-z']+)\s+in\b)?"
+                        r"(?!\s+(?:club|clubs|shop|shops|store|shelf|shelves|fair|token|tokens|voucher|vouchers|signing|launch|of|about|by)\b)")
 _IN_LAW = re.compile(r"\b([a-z]+)[\s-]+in[\s-]+(laws?|law's)\b")
 
 
@@ -119,6 +125,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 it.kinds.add(DIETARY)
             text = rx.sub(" ", text)
     text = _GET_IN.sub(lambda m: "order" + m["what"], text)
+    text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)
     q = index.query(text)
     asked = _object_words(text)
     matches = index.products(q)

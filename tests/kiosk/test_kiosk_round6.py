@@ -105,3 +105,23 @@ def test_an_faq_row_with_only_the_head_noun_of_the_thing_does_not_answer_do_you_
     assert "don't carry birthday cards" in a and "punch card" not in a
     assert "punch card" in k.ask("do you have a rewards card").answer
     assert k.ask("do you have a loyalty program").kind == "faq"  # a row on the topic itself, though without "program"
+
+
+# A made-up hair salon that also sells books about hair.
+_SALON = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "S1,Curly Hair Handbook,Press,Books,18.00,Shelf 1,3,,A book about curls.\n"
+          "S2,Wide Tooth Comb,Combco,Tools,4.50,Shelf 2,9,,Detangling comb.\n")
+_SALON_FAQ = ("question,answer\n"
+              "Do I need an appointment for a fringe trim?,No appointment needed: fringe trims are $8 any time.\n")
+
+
+@pytest.mark.parametrize("question", ["do i need to book for a fringe trim", "can i book a fringe trim", "do i need to book",
+                                      "can you book me in for a fringe trim"])
+def test_book_as_a_verb_asks_about_appointments(question):
+    k = Kiosk(text_catalog(_SALON, _SALON_FAQ), use_model=False)
+    assert "No appointment needed" in k.ask(question).answer
+
+
+def test_book_as_a_noun_is_still_a_book():
+    k = Kiosk(text_catalog(_SALON, _SALON_FAQ), use_model=False)
+    assert "Curly Hair Handbook" in k.ask("do you have a book about curly hair").answer
