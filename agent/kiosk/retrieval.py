@@ -24,6 +24,7 @@ from agent.kiosk.catalog import Catalog, FaqEntry, Product
 from agent.kiosk.intent import label_pattern, suitability_labels
 from agent.kiosk.text import (
     GENERIC_WORDS,
+    KIND_WORDS,
     PRODUCT_VERBS,
     SERVING_WORDS,
     SOFT_WORDS,
@@ -125,7 +126,7 @@ def split_pos(terms: tuple[Term, ...], toks: list[str]) -> int:
     return next((i for i, w in enumerate(toks) if w in SPLIT_WORDS and i > first), -1)
 
 
-def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
+def head_index(terms: tuple[Term, ...], toks: list[str], generic: frozenset[str] = GENERIC_WORDS) -> int:
     """The term naming the thing asked for: the last one before the first 'for/with/in...' that follows a term,
     skipping packaging words ("pizza *slice*" is about pizza)."""
     if not terms:
@@ -149,9 +150,9 @@ def head_index(terms: tuple[Term, ...], toks: list[str]) -> int:
         rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS]
         return rest[-1] if rest else run[-1]
     # "heartburn medicine", "medicine for heartburn": the thing is named by what it treats
-    named = [i for i in solid if terms[i].word not in GENERIC_WORDS]
+    named = [i for i in solid if terms[i].word not in generic]
     if not named:
-        rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS | GENERIC_WORDS]
+        rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS | generic]
         return rest[0] if rest else solid[-1]
     return named[-1]
 
@@ -303,6 +304,8 @@ class Index:
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(words(p.name) + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
+        # "meal", "gear" ask for nothing of their own where no product is named by them
+        self._generic = GENERIC_WORDS | (KIND_WORDS - set().union(*self._named.values()))
         product_vocab = {w for w in vocab if len(w) > 2}
         self._catalog_words = sorted(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
@@ -464,7 +467,7 @@ class Index:
             joined.append(t)
         terms = self._named_purpose(joined, toks)
         split = split_pos(tuple(terms), toks)
-        head = head_index(tuple(terms), toks)
+        head = head_index(tuple(terms), toks, self._generic)
         if head >= 0 and split >= 0 and terms[head].pos > split:
             split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
         return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "")
@@ -493,7 +496,7 @@ class Index:
         """"cream for nappy rash": when an everyday name of what the thing is for already means that kind of thing
         ("nappy rash" -> nappy cream, Bepanthen), the shopper asked for that named product, not for any cream."""
         cut = split_pos(tuple(terms), toks)
-        h = head_index(tuple(terms), toks)
+        h = head_index(tuple(terms), toks, self._generic)
         if cut < 0 or h < 0 or toks[cut] != "for":
             return terms
         head = terms[h]
@@ -641,8 +644,8 @@ class Index:
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
             # ...when another word names this product (its name or brand, not only its description: "remedy for cold sores"
             # is not the lozenges "for sore throats" in Cold & Flu)
-            named_any = any(h and _covers(t.alternatives, name) for t, h in zip(q.terms, hits, strict=True) if t.word not in GENERIC_WORDS)
-            forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (named_any and t.word in GENERIC_WORDS) or (i != q.head and self._filler(q.terms, hits, i))
+            named_any = any(h and _covers(t.alternatives, name) for t, h in zip(q.terms, hits, strict=True) if t.word not in self._generic)
+            forgiven = [not h and (t.word in SOFT_WORDS or t.word in PRODUCT_VERBS or (named_any and t.word in self._generic) or (i != q.head and self._filler(q.terms, hits, i))
                                    or (head_ok and i != q.head and self._serves_any(t, sku))
                                    or (head_ok and self._purpose(q, t, sku)))
                         for i, (t, h) in enumerate(zip(q.terms, hits, strict=True))]

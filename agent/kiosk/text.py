@@ -79,6 +79,10 @@ SOFT_WORDS = frozenset(stem(w) for w in ["bag", "pack", "packet", "box", "bottle
 SERVING_WORDS = SOFT_WORDS | frozenset(stem(w) for w in ["cup", "glass", "mug", "bowl", "pint", "bar"])
 # Words for "something that helps with X": "heartburn medicine", "a remedy for hayfever" name the product by the X.
 GENERIC_WORDS = frozenset(stem(w) for w in ["medicine", "medication", "meds", "remedy", "remedies", "treatment", "relief", "cure"])
+# Words for a whole kind of things ("the pad thai *meal*", "rain *gear*"): like GENERIC_WORDS, forgiven beside a word
+# naming the product -- but only in a store where no product is named by them ("Instant Meals", "PowerGear Pruner"), where
+# they would tell products apart. ("food" is not one: "cat food" must not find a Cat Toy.)
+KIND_WORDS = frozenset(stem(w) for w in ["meal", "meals", "gear"])
 # Ways of getting a product, not the product: "where do I order a coffee" is the coffee (an FAQ may still be about ordering).
 PRODUCT_VERBS = frozenset(stem(w) for w in ["order", "ordering", "reserve", "preorder", "collect"])
 

@@ -125,3 +125,34 @@ def test_book_as_a_verb_asks_about_appointments(question):
 def test_book_as_a_noun_is_still_a_book():
     k = Kiosk(text_catalog(_SALON, _SALON_FAQ), use_model=False)
     assert "Curly Hair Handbook" in k.ask("do you have a book about curly hair").answer
+
+
+# A made-up outdoor shop: "meal" and "gear" name no product here.
+_OUTDOOR = ("sku,name,brand,category,price,location,stock,tags,description\n"
+            "O1,Trail Pantry Pad Thai 2 Servings,Trail Pantry,Camp Food,10.95,Bay 3,14,contains-peanuts,Noodles in peanut sauce.\n"
+            "O2,Storm Rain Jacket,Storm,Rainwear,59.00,Bay 6,4,waterproof,Packable jacket.\n"
+            "O3,Windproof Matches,Storm,Fire,4.00,Bay 2,9,,Matches that light in rain and wind.\n"
+            "O4,Dog Travel Bowl,Trail Pantry,Dog Gear,8.00,Bay 5,3,,Folding bowl.\n")
+_OUTDOOR_FAQ = ("question,answer\n"
+                "Do you rent camping gear?,Tents are $25 a day.\n")
+
+
+@pytest.fixture
+def outdoor() -> Kiosk:
+    return Kiosk(text_catalog(_OUTDOOR.replace("Dog Gear", "Dog Travel"), _OUTDOOR_FAQ), use_model=False)
+
+
+def test_meal_and_gear_need_not_match_beside_a_word_naming_the_product(outdoor):
+    assert "$10.95" in outdoor.ask("how much is the pad thai meal").answer
+    a = outdoor.ask("how much is the rain gear").answer
+    assert "$59.00" in a and "Matches" not in a   # named "Rain", not only rain in a description
+    assert "Tents are $25" in outdoor.ask("do you rent camping gear").answer
+
+
+def test_a_kind_word_that_names_products_of_the_store_still_has_to_match():
+    k = Kiosk(text_catalog(_OUTDOOR, _OUTDOOR_FAQ), use_model=False)   # here "Dog Gear" is a category
+    assert "$59.00" not in k.ask("how much is the rain gear").answer
+
+
+def test_food_is_not_forgiven(outdoor):
+    assert "don't carry dog food" in outdoor.ask("do you sell dog food").answer
