@@ -15,6 +15,11 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+# An allergen label written the store's own way also says the usual one: a product labelled "contains-peanuts" is never
+# "not labelled as containing nuts", nor "contains-milk" one "not labelled contains-dairy".
+IMPLIED_TAGS = {"contains-peanuts": "contains-nuts", "contains-peanut": "contains-nuts", "contains-tree-nuts": "contains-nuts",
+                 "contains-nut": "contains-nuts", "contains-eggs": "contains-egg", "contains-milk": "contains-dairy",
+                 "contains-lactose": "contains-dairy", "contains-wheat": "contains-gluten"}
 CATALOG_HEADER = ["sku", "name", "brand", "category", "price", "location", "stock", "tags", "description"]
 FAQ_HEADER = ["question", "answer"]
 MAX_FIELD_CHARS = 2000
@@ -149,6 +154,7 @@ def parse_catalog(text: str, name: str = "catalog.csv") -> ParseResult:
                 out.issues.append(CatalogIssue(name, line, "tags", f"tag {t!r} has characters tags cannot have; the product was kept without it.",
                                                "separate tags with ';' and use letters, digits, '-' or '+', e.g. vegan;gluten-free;age-3+.",
                                                row_skipped=False))
+        tags |= {IMPLIED_TAGS[t] for t in tags if t in IMPLIED_TAGS}
         out.products.append(Product(
             sku=sku, name=cells["name"], brand=cells["brand"], category=cells["category"],
             price=round(float(_price_text(cells["price"])), 2), location=cells["location"],

@@ -6,7 +6,7 @@ naturally, but whenever its sentence fails the check, one of these replaces it.
 
 from __future__ import annotations
 
-from agent.kiosk.catalog import Product
+from agent.kiosk.catalog import IMPLIED_TAGS, Product
 from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_tag
 
 
@@ -79,7 +79,9 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     if constraint.startswith("contains-"):
         what = _ALLERGEN_WORD[constraint]
         if yes_tag in p.tags:
-            return f"Yes, {p.name} contains {what}.", True
+            # said as the store labels it, when more precisely ("contains-peanuts": peanuts, not just nuts)
+            own = [t for t in p.tags if t != yes_tag and IMPLIED_TAGS.get(t) == yes_tag]
+            return f"Yes, {p.name} contains {own[0].removeprefix('contains-').replace('-', ' ') if own else what}.", True
         if no_tag and no_tag in p.tags:
             return f"No, {p.name} is labelled {no_tag}.", False
         return f"{p.name} is not labelled as containing {what}, but please check the package to be sure.", None

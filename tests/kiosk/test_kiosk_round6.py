@@ -156,3 +156,11 @@ def test_a_kind_word_that_names_products_of_the_store_still_has_to_match():
 
 def test_food_is_not_forgiven(outdoor):
     assert "don't carry dog food" in outdoor.ask("do you sell dog food").answer
+
+
+def test_an_allergen_label_written_another_way_says_the_usual_one_too():
+    k = Kiosk(text_catalog(_OUTDOOR + "O5,Choc Bar,Trail Pantry,Camp Food,2.00,Bay 3,5,contains-milk,Milk chocolate.\n"), use_model=False)
+    assert "contains-nuts" in k.catalog.product("O1").tags and "contains-peanuts" in k.catalog.product("O1").tags
+    a = k.ask("does the pad thai have peanuts").answer
+    assert a.startswith("Yes") and "contains peanuts" in a and "not labelled" not in a
+    assert k.ask("is the choc bar dairy free").answer.startswith("No")
