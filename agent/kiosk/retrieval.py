@@ -349,6 +349,7 @@ class Index:
 
         # ...with what their meanings mean in turn: "bring back" is "return", and "return" is "refund"
         direct = {" ".join(p): m for p, m in self.synonyms}
+        self._chain = direct
         self._stop_phrases = [(p, tuple(dict.fromkeys(_one_hop(m, direct))))
                               for p, m in self.synonyms if len(p) > 1 and any(w in STOPWORDS for w in p)]
         # words that start three or more categories ("Dog Food", "Dog Toys", "Dog Treats"): who or what a product is for
@@ -595,6 +596,23 @@ class Index:
                 return True
         return False
 
+    def _kind_by_modifier(self, q: Query) -> tuple[str, ...]:
+        """"shedding brush": the lexicon says "shedding" means a "deshedding tool" and, a step on, also a "de-shedding
+        *brush*" -- so the shopper's head word is their word for that kind of thing, and a product named "deShedding Tool"
+        is the brush asked for. Returns the modifier's several-word meanings that stand for the head ("shedding shampoo"
+        gets none: no meaning of "shedding" ends in "shampoo")."""
+        if q.head < 0:
+            return ()
+        head = q.terms[q.head]
+        out: list[str] = []
+        for t in q.terms:
+            if t is head or t.pos > head.pos or (q.split >= 0 and t.pos > q.split):
+                continue
+            means = [a for a in t.alternatives if a != t.word and a in self._meanings]
+            if any(len(m.split()) > 1 and m.split()[-1] in head.alternatives for m in _one_hop(tuple(means), self._chain)):
+                out += [m for m in means if len(m.split()) > 1]
+        return tuple(out)
+
     def _spellings(self, t: Term) -> frozenset[str]:
         """The term's spelling fixes (single words), as opposed to its synonym meanings."""
         return frozenset(a for a in t.alternatives if " " not in a and a not in self._meanings)
@@ -617,6 +635,7 @@ class Index:
         if not q.terms:
             return []
         cands = self._fts("products", "sku", q, 40)
+        kinds = self._kind_by_modifier(q)
         if loose:
             for p in self.catalog.products.values():
                 cands.setdefault(p.sku, 0.0)
@@ -640,6 +659,8 @@ class Index:
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
                 # ...in the name or the category ("plumbers tape": the Plumbing aisle's tape)
                 hits = [h or (bool(t.weak) and _covers(t.weak, self._named[sku])) for t, h in zip(q.terms, hits, strict=True)]
+            if kinds and not hits[q.head] and any(all(w in name for w in k.split()) for k in kinds):
+                hits[q.head] = True  # "shedding brush": the everyday name's own kind of thing ("deshedding tool") is named
             head_ok = q.head < 0 or hits[q.head]
             # The thing asked for is never filler: "gps tracker for dog collar" is not a dog collar.
             # ...when another word names this product (its name or brand, not only its description: "remedy for cold sores"

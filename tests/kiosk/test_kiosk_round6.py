@@ -164,3 +164,30 @@ def test_an_allergen_label_written_another_way_says_the_usual_one_too():
     a = k.ask("does the pad thai have peanuts").answer
     assert a.startswith("Yes") and "contains peanuts" in a and "not labelled" not in a
     assert k.ask("is the choc bar dairy free").answer.startswith("No")
+
+
+# A made-up groomer's shop with its own small lexicon: "shedding" means a "deshedding tool" or a "furminator", and a
+# furminator is also called a "de-shedding brush".
+_GROOM = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "G1,ShedAway deShedding Tool Large,ShedAway,Grooming,39.99,Corner,3,dog,Removes loose undercoat.\n"
+          "G2,Oat Shampoo for Dogs,Oaty,Grooming,9.99,Corner,8,dog,Gentle wash.\n"
+          "G3,Slicker Brush Small,Oaty,Grooming,7.50,Corner,5,,Detangles fur.\n")
+_GROOM_WORDS = ((("shedding",), ("deshedding tool", "furminator")), (("furminator",), ("deshedding tool", "de shedding brush")))
+
+
+@pytest.fixture
+def groom() -> Kiosk:
+    from agent.kiosk.retrieval import Index
+
+    k = Kiosk(text_catalog(_GROOM), use_model=False)
+    k._index = Index(k.catalog, synonyms=_GROOM_WORDS)
+    return k
+
+
+def test_a_modifier_whose_meaning_is_also_called_by_the_head_word_names_that_product(groom):
+    assert "$39.99" in groom.ask("how much is the shedding brush for dogs").answer
+
+
+def test_a_modifier_whose_meanings_are_never_called_by_the_head_word_does_not(groom):
+    a = groom.ask("do you sell shedding shampoo").answer
+    assert "don't carry shedding shampoo" in a and "$" not in a
