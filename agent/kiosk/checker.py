@@ -234,6 +234,10 @@ def check_model_sentence(sentence: str, facts: Facts) -> list[str]:
     folded = fold(sentence)
     if facts.products and not any(_names(p, folded) for p in facts.products):
         problems.append("does not name the product it is about")
+    elif facts.products and not any(fold(p.name) in folded for p in facts.products):
+        # "Vanilla Ice Cream is $5.20" for "Vanilla Ice Cream 500ml": a price or place belongs to the name as the store
+        # writes it (the 1L and the 500ml tub differ); the model is told to copy names exactly, and must
+        problems.append("does not copy the product's full name")
     extra = sorted({w for w in words(sentence) if w not in allowed and not w.isdigit()})
     if extra:
         problems.append("uses words that are not in the facts: " + ", ".join(extra[:5]))

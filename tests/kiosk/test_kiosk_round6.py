@@ -191,3 +191,13 @@ def test_a_modifier_whose_meaning_is_also_called_by_the_head_word_names_that_pro
 def test_a_modifier_whose_meanings_are_never_called_by_the_head_word_does_not(groom):
     a = groom.ask("do you sell shedding shampoo").answer
     assert "don't carry shedding shampoo" in a and "$" not in a
+
+
+
+def test_a_model_sentence_must_copy_the_full_name_it_states_a_price_for():
+    from agent.kiosk.checker import Facts, check_model_sentence
+
+    cat = text_catalog(_PETS)
+    facts = Facts([cat.product("P2")], catalog=cat)
+    assert check_model_sentence("St. Bart Tuna Pate 85g is $1.20.", facts) == []
+    assert "does not copy the product's full name" in check_model_sentence("St. Bart Tuna Pate is $1.20.", facts)
