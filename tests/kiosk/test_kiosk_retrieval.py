@@ -184,3 +184,4 @@ def test_bin_bags_and_praise_are_not_insults(question):
     from agent.kiosk.intent import classify
 
     assert not classify(question).abusive
+
