@@ -113,14 +113,30 @@ def code_tails(token: str) -> list[str]:
     return out
 
 
+def initial_codes(folded: str) -> list[str]:
+    """"Grand Prix 5000" is also typed "gp5000": the initials of the two or three words right before a number in one
+    name, then the number. Only real name words (not "Pack of 10") and only in the name's own order."""
+    toks = [t for t in _NON_WORD.split(folded) if t]
+    out: list[str] = []
+    for i, t in enumerate(toks):
+        if not t.isdigit():
+            continue
+        for n in (2, 3):
+            run = toks[i - n:i] if i >= n else []
+            if run and all(w.isalpha() and w not in STOPWORDS for w in run):
+                out.append("".join(w[0] for w in run) + t)
+    return out
+
+
 def joined_forms(text: str) -> list[str]:
-    """"WD-40" is also typed "wd40", "5W-30" "5w30", "USB-C" "usbc": hyphenated names joined into one word; and model
-    codes (letters and digits) also by their tails (``code_tails``)."""
+    """"WD-40" is also typed "wd40", "5W-30" "5w30", "USB-C" "usbc": hyphenated names joined into one word; model
+    codes (letters and digits) also by their tails (``code_tails``); and initials with a number (``initial_codes``)."""
     folded = fold(text)
     joined = [m.group(0).replace("-", "") for m in _HYPHENED.finditer(folded)]
     out = [stem(j) for j in joined]
     for tok in dict.fromkeys(joined + _NON_WORD.split(folded)):
         out += [stem(t) for t in code_tails(tok) if stem(t) not in out]
+    out += [c for c in initial_codes(folded) if c not in out]
     return out
 
 
