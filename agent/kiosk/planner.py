@@ -25,13 +25,21 @@ from agent.kiosk.intent import (
     constraint_tags,
     strip_constraints,
 )
-from agent.kiosk.retrieval import SPLIT_WORDS, Index
+from agent.kiosk.retrieval import SPLIT_WORDS, FaqMatch, Index, Match
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
 
 _ABOUT_OWN = re.compile(r"\b(is|are|was|were|has|did|does|will)\s+(my|our)\b")
 _ADVICE = re.compile(r"\b(recommend|suggest|recommendation|recommendations|suggestion|suggestions)\b")
+# "is there someone I can ask about X", "can I talk to someone", "do you give advice on X": asking for a person's help or
+# advice -- a service, not the products
+_PERSON = re.compile(r"\b(?:some|any)(?:one|body)\b(?:\s+[a-z']+){0,4}?\s+(?:ask|talk|speak|chat|help|advise)\b"
+                     r"|\b(?:can|could|may)\s+(?:i|we)\s+(?:talk|speak|chat)\s+(?:to|with)\b")
+_PERSON_ASK = re.compile(_PERSON.pattern + r"|\b(?:give|offer|provide|get|need|want|any)\s+(?:some\s+|free\s+|expert\s+)?advice\b"
+                         r"|\badvice\s+(?:on|about|for|with)\b")
+# "where is/are X", "which aisle": asking for a place (narrower than LOCATION, which "find" alone also sets)
+_WHERE = re.compile(r"\b(?:where|wheres|wher)\b|\b(?:which|what)\s+(?:aisle|shelf|section)\b")
 
 
 @dataclass
@@ -153,6 +161,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "pet carrier for a cat": a product named for the thing asked about beats a row that only mentions it in its answer
     if use_faq and full and full[0].head_named and best_faq is not None and not best_faq.head_asked:
         use_faq = False
+    # "where can i find vitamins", "where's the wrapping paper": a place question about a thing the store's products are
+    # named by (name or category) asks where those products are -- not for a service row that shares the word ("Can I get
+    # advice on supplements?", "Do you gift wrap?"), unless that row itself is about where something is.
+    if use_faq and full and best_faq is not None and _asks_product_place(it, full[0], best_faq):
+        use_faq = False
     # The product matched only by forgiving filler words, the FAQ row by the words themselves: the FAQ is meant.
     if (not use_faq and full and not product_first and best_faq is not None and best_faq.specificity > 0
             and best_faq.coverage > full[0].strict + 1e-9):
@@ -170,6 +183,13 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "a coffee with no dairy" asks for a product: not for a row that mentions coffee only in passing in its answer
     if use_faq and DIETARY in it.kinds and best_faq is not None and not best_faq.head_asked:
         use_faq = False
+    # "is there someone i can ask about supplements": a question for a person's help or advice wants the row about that
+    # service when the row's own question names the thing ("Can I get advice on supplements?"), not the supplements
+    if not use_faq and best_faq is not None and DIETARY not in it.kinds and _PERSON_ASK.search(it.text):
+        # "can i talk to someone about X": the asking for a person is no part of the thing asked about
+        topic = index.query(_PERSON.sub(" ", text))
+        if topic.head >= 0 and topic.terms[topic.head].word in {q.terms[i].word for i in best_faq.asked_terms}:
+            use_faq = True
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
@@ -184,7 +204,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
 
     # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.
+    # Not "where are the puncture patches": a place question whose thing (the head word) a product is named by and the
+    # row lacks ("Can you fix a puncture?").
     if (not full and not it.dietary and best_faq is not None and matches and matches[0].coverage >= 0.5 and matches[0].missed
+            and not (_asks_product_place(it, matches[0], best_faq) and not best_faq.head_hit)
             and set(matches[0].missed) <= best_faq.asked_terms
             and all(q.split < 0 or q.terms[i].pos < q.split for i in matches[0].missed)):  # not "a lead for my puppy"
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
@@ -234,6 +257,12 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if partial:
         sentences.append(T.alternatives(partial, currency))
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
+
+
+def _asks_product_place(it: Intent, m: Match, f: FaqMatch) -> bool:
+    """A 'where is X' question whose X (its head word) the product's name or category has, and the FAQ row's question is
+    not itself about where something is ("Where are the toilets?")."""
+    return bool(_WHERE.search(it.text)) and m.head_named and not _WHERE.search(fold(f.entry.question))
 
 
 def _name_words(name: str) -> list[str]:
