@@ -45,6 +45,17 @@ def _num(s: str) -> float:
     return float(s.replace(",", "."))
 
 
+def _money(folded: str) -> list[tuple[str, float]]:
+    """Each amount of money in a folded sentence, as written and as a value in the store's currency."""
+    out = []
+    for m in _MONEY.finditer(folded):
+        value = _num(m.group(2) or m.group(3))
+        if m.group(4) and m.group(4).startswith(("cent", "pence")):
+            value = value / 100
+        out.append((fold(m.group(0)).strip(), round(value, 2)))
+    return out
+
+
 def check_sentence(sentence: str, facts: Facts) -> list[str]:
     """Problems with ``sentence`` (empty list: every claim is supported)."""
     s = fold(sentence)
@@ -57,14 +68,10 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     prices = {round(p.price, 2) for p in facts.products}
     allowed_numbers = {_num(n) for n in _NUMBER.findall(fact_text)}
 
-    for m in _MONEY.finditer(s):
-        raw = m.group(2) or m.group(3)
-        value = _num(raw)
-        if m.group(4) and m.group(4).startswith(("cent", "pence")):
-            value = value / 100
-        faq_money = any(fold(m.group(0)).strip() in fold(f.answer) for f in facts.faq)
-        if round(value, 2) not in prices and not faq_money:
-            problems.append(f"price {m.group(0).strip()} is not the price of any product in the facts")
+    for text, value in _money(s):
+        faq_money = any(text in fold(f.answer) for f in facts.faq)
+        if value not in prices and not faq_money:
+            problems.append(f"price {text} is not the price of any product in the facts")
     for n in _NUMBER.findall(s):
         if _num(n) not in allowed_numbers:
             problems.append(f"number {n} is not in the facts")
@@ -238,6 +245,14 @@ def check_model_sentence(sentence: str, facts: Facts) -> list[str]:
         # "Vanilla Ice Cream is $5.20" for "Vanilla Ice Cream 500ml": a price or place belongs to the name as the store
         # writes it (the 1L and the 500ml tub differ); the model is told to copy names exactly, and must
         problems.append("does not copy the product's full name")
+    # "Mint Chewing Gum is in stock: $0.80, in Slot C3: $0.95": every price is one of the products it names, not merely
+    # a price somewhere in the facts (the $0.95 was the Fruit Gums' -- retrieved beside it, not named)
+    named = [p for p in facts.products if fold(p.name) in folded]
+    if named:
+        own = {round(p.price, 2) for p in named}
+        for text, value in _money(folded):
+            if value not in own and not any(text in fold(f.answer) for f in facts.faq):
+                problems.append(f"price {text} is not the price of the product it names")
     extra = sorted({w for w in words(sentence) if w not in allowed and not w.isdigit()})
     if extra:
         problems.append("uses words that are not in the facts: " + ", ".join(extra[:5]))

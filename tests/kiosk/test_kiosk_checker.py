@@ -162,3 +162,15 @@ def test_hyphenated_longer_name_is_not_a_mention_of_the_shorter_product(tmp_path
     assert check_sentence("Peat-Free Multi-Purpose Compost 50L costs $8.49.", facts) == []
     # Naming the shorter product when only the longer was retrieved is still caught.
     assert check_sentence("Multi-Purpose Compost 50L costs $8.49.", facts)
+
+
+def test_a_model_sentence_gives_only_the_prices_of_the_products_it_names():
+    from agent.kiosk.checker import check_model_sentence
+    cat = text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                       "G1,Mint Chewing Gum,Fresh,Sweets,0.80,Slot C3,5,,Sugar-free gum.\n"
+                       "G2,Fruit Gums,Fresh,Sweets,0.95,Slot C2,5,,Chewy sweets.\n")
+    facts = Facts(products=list(cat.products.values()), faq=[], catalog=cat)
+    bad = check_model_sentence("Yes, Mint Chewing Gum is in stock: $0.80, in Slot C3: $0.95.", facts)
+    assert "price $0.95 is not the price of the product it names" in bad
+    assert check_model_sentence("Mint Chewing Gum is $0.80, in Slot C3.", facts) == []
+    assert check_model_sentence("Mint Chewing Gum is $0.80 and Fruit Gums are $0.95.", facts) == []
