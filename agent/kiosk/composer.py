@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from agent.clock import Clock
 from agent.kiosk import templates as T
 from agent.kiosk.checker import Facts, catalog_names, check_model_sentence, missing_required
 from agent.kiosk.planner import Plan
-from agent.kiosk.text import dotted_names, ends_sentence
+from agent.kiosk.text import dotted_names, sentence_end
 from agent.logs import fields
 
 log = logging.getLogger(__name__)
@@ -35,18 +34,6 @@ EXAMPLES = [
     ("Apples cost $0.50 each and are in Aisle 2.", "Apples are $0.50 each, in Aisle 2."),
     ("Sparkling Water 500ml is out of stock right now.", "Sorry, Sparkling Water 500ml is out of stock right now."),
 ]
-_MARK = re.compile(r"[.!?]")
-
-
-def _sentence_end(buf: str, names: tuple[str, ...]) -> int:
-    """Index of the first mark in ``buf`` that ends a sentence ("Dr. Elsey's ..." does not end at "Dr."); -1 if none yet."""
-    for m in _MARK.finditer(buf):
-        i = m.start()
-        if (i + 1 == len(buf) or buf[i + 1].isspace()) and ends_sentence(buf, i, names):
-            return i
-    return -1
-
-
 _WORKERS: list[threading.Thread] = []
 _WORKERS_LOCK = threading.Lock()
 
@@ -142,9 +129,8 @@ def _from_model(plan: Plan, question: str, facts: Facts, model: Any, clock: Cloc
     cfg = GenerationConfig(max_new_tokens=40, temperature=0.0, stop=["\n"], deadline_s=deadline_s, seed=None, top_k=0, top_p=1.0)
     pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
     msgs = prompt(plan)
-    names = dotted_names([n for p in facts.products for n in (p.name, p.brand)])
-    if facts.catalog is not None:
-        names += catalog_names(facts.catalog).dotted
+    # names a sentence is not cut inside ("Dr. Elsey's ..."): the store's, which hold the retrieved products' own
+    names = catalog_names(facts.catalog).dotted if facts.catalog is not None else dotted_names([n for p in facts.products for n in (p.name, p.brand)])
 
     def worker() -> None:
         try:
@@ -178,7 +164,7 @@ def _from_model(plan: Plan, question: str, facts: Facts, model: Any, clock: Cloc
                 break
             buf += value
             while True:
-                end = _sentence_end(buf, names)
+                end = sentence_end(buf, names)
                 if end < 0:
                     break
                 sentence, buf = buf[: end + 1].strip(), buf[end + 1:].lstrip()

@@ -191,14 +191,22 @@ def ends_sentence(text: str, i: int, names: tuple[str, ...] = ()) -> bool:
     return True
 
 
-def split_sentences(text: str, names: tuple[str, ...] = ()) -> list[str]:
-    """``text`` cut after each '.', '!' or '?' that ends a sentence (``ends_sentence``) and is followed by a space."""
-    out, start = [], 0
-    for m in _MARK.finditer(text):
+def sentence_end(text: str, names: tuple[str, ...] = (), start: int = 0) -> int:
+    """Index of the first '.', '!' or '?' from ``start`` that ends a sentence (``ends_sentence``), followed by a space or
+    by the end of ``text`` so far; -1 if none yet. One rule for a streamed answer and for a whole text."""
+    for m in _MARK.finditer(text, start):
         i = m.start()
-        if text[i + 1: i + 2].isspace() and ends_sentence(text, i, names):
-            out.append(text[start: i + 1].strip())
-            start = i + 1
+        if (i + 1 == len(text) or text[i + 1].isspace()) and ends_sentence(text, i, names):
+            return i
+    return -1
+
+
+def split_sentences(text: str, names: tuple[str, ...] = ()) -> list[str]:
+    """``text`` cut after each mark that ends a sentence (``sentence_end``)."""
+    out, start = [], 0
+    while (i := sentence_end(text, names, start)) >= 0:
+        out.append(text[start: i + 1].strip())
+        start = i + 1
     out.append(text[start:].strip())
     return [s for s in out if s]
 
