@@ -105,6 +105,11 @@ def asked_age(m: re.Match[str]) -> str:
     return f"age-{int(n)}" if n else "age"
 
 
+def is_age_constraint(constraint: str) -> bool:
+    """"age" (no age typed) or "age-14": a question about the store's age labels, not a dietary one."""
+    return constraint == "age" or constraint.startswith("age-")
+
+
 def constraint_tags(constraint: str) -> tuple[str, str | None]:
     """(tag that says yes, tag that says no); a store's own labels ("latex-free", "non-toxic") work like the dietary ones."""
     if constraint in DIETARY_TAGS:

@@ -23,6 +23,7 @@ from agent.kiosk.intent import (
     asked_age,
     classify,
     constraint_tags,
+    is_age_constraint,
     strip_constraints,
 )
 from agent.kiosk.retrieval import SPLIT_WORDS, FaqMatch, Index, Match
@@ -326,7 +327,7 @@ def _plan_product(it: Intent, products: list[Product], asked: str, currency: str
 def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) -> Plan:
     constraint = it.dietary[0]
     yes_tag = constraint_tags(constraint)[0]
-    if not q.terms and (constraint == "age" or constraint.startswith("age-")):
+    if not q.terms and is_age_constraint(constraint):
         # "ok for kids?": an age label belongs to one product; a list of "labelled age" would say nothing
         return Plan("not_carried", it, sentences=["Which product are you asking about? Please type its name."], asked=asked)
     if full:

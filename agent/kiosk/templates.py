@@ -7,7 +7,7 @@ naturally, but whenever its sentence fails the check, one of these replaces it.
 from __future__ import annotations
 
 from agent.kiosk.catalog import IMPLIED_TAGS, Product
-from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_tag
+from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_constraint, is_age_tag
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -73,7 +73,7 @@ _ALLERGEN_WORD = {"contains-nuts": "nuts", "contains-gluten": "gluten", "contain
 
 def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     """The sentence and the verdict (True yes, False no, None not labelled)."""
-    if constraint == PET_SAFE or constraint == "age" or constraint.startswith("age-"):
+    if constraint == PET_SAFE or is_age_constraint(constraint):
         return _suitability(p, constraint)
     yes_tag, no_tag = constraint_tags(constraint)
     if constraint.startswith("contains-"):
@@ -118,7 +118,7 @@ def _suitability(p: Product, constraint: str) -> tuple[str, bool | None]:
 
 def dietary_list(products: list[Product], constraint: str, currency: str) -> list[str]:
     if not products:
-        if constraint == "age" or constraint.startswith("age-"):  # the shopper's age is no label (nor a fact to repeat)
+        if is_age_constraint(constraint):  # the shopper's age is no label (nor a fact to repeat)
             return ["Sorry, I can't find anything with an age label for that."]
         return [f"Sorry, I can't find anything labelled {constraint} for that."]
     items = [f"{p.name} ({money(p.price, currency)}, {p.location})" for p in products]
