@@ -56,6 +56,11 @@ def _money(folded: str) -> list[tuple[str, float]]:
     return out
 
 
+def _faq_states(money: str, facts: Facts) -> bool:
+    """The amount is quoted from an FAQ answer ("$4 per hour" for parking): the store's own fact, no product's price."""
+    return any(money in fold(f.answer) for f in facts.faq)
+
+
 def check_sentence(sentence: str, facts: Facts) -> list[str]:
     """Problems with ``sentence`` (empty list: every claim is supported)."""
     s = fold(sentence)
@@ -69,8 +74,7 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     allowed_numbers = {_num(n) for n in _NUMBER.findall(fact_text)}
 
     for text, value in _money(s):
-        faq_money = any(text in fold(f.answer) for f in facts.faq)
-        if value not in prices and not faq_money:
+        if value not in prices and not _faq_states(text, facts):
             problems.append(f"price {text} is not the price of any product in the facts")
     for n in _NUMBER.findall(s):
         if _num(n) not in allowed_numbers:
@@ -239,19 +243,19 @@ def check_model_sentence(sentence: str, facts: Facts) -> list[str]:
     for f in facts.faq:
         allowed.update(words(f.answer))
     folded = fold(sentence)
+    named = [p for p in facts.products if fold(p.name) in folded]  # by the full name, as the store writes it
     if facts.products and not any(_names(p, folded) for p in facts.products):
         problems.append("does not name the product it is about")
-    elif facts.products and not any(fold(p.name) in folded for p in facts.products):
+    elif facts.products and not named:
         # "Vanilla Ice Cream is $5.20" for "Vanilla Ice Cream 500ml": a price or place belongs to the name as the store
         # writes it (the 1L and the 500ml tub differ); the model is told to copy names exactly, and must
         problems.append("does not copy the product's full name")
     # "Mint Chewing Gum is in stock: $0.80, in Slot C3: $0.95": every price is one of the products it names, not merely
     # a price somewhere in the facts (the $0.95 was the Fruit Gums' -- retrieved beside it, not named)
-    named = [p for p in facts.products if fold(p.name) in folded]
     if named:
         own = {round(p.price, 2) for p in named}
         for text, value in _money(folded):
-            if value not in own and not any(text in fold(f.answer) for f in facts.faq):
+            if value not in own and not _faq_states(text, facts):
                 problems.append(f"price {text} is not the price of the product it names")
     extra = sorted({w for w in words(sentence) if w not in allowed and not w.isdigit()})
     if extra:
