@@ -229,16 +229,18 @@ def _heads(text: str) -> set[str]:
 _PURPOSE_START = frozenset({"for", "from", "against"})
 
 
-def _purpose_words(text: str) -> set[str]:
-    """Words of a description's purpose phrases: what the thing is for or keeps off ("HDMI cable *for monitors, TVs and
-    consoles*", "protects hair *from straighteners*"), up to the end of the clause. They name other things, not this one."""
-    out: set[str] = set()
+def _description_parts(text: str) -> tuple[set[str], set[str]]:
+    """A description's words split at each clause's first 'for/from/against': (what it says the thing is, the words of
+    its purpose phrases). The purpose phrase is what the thing is for or keeps off ("HDMI cable *for monitors, TVs and
+    consoles*", "protects hair *from straighteners*"), up to the end of the clause: other things, not this one."""
+    said: set[str] = set()
+    purpose: set[str] = set()
     for clause in re.split(r"[.;:()!?]+", fold(text)):
         ws = words(clause)
-        start = next((i for i, w in enumerate(ws) if w in _PURPOSE_START), -1)
-        if start >= 0:
-            out |= set(ws[start + 1:])
-    return out - STOPWORDS
+        start = next((i for i, w in enumerate(ws) if w in _PURPOSE_START), len(ws))
+        said |= set(ws[:start])
+        purpose |= set(ws[start + 1:])
+    return said, purpose - STOPWORDS
 
 
 # verb endings only: "cater" is no form of "cat", nor "painter" of "paint" (a different thing)
@@ -296,8 +298,8 @@ class Index:
         for p in catalog.products.values():
             name, allw = _doc_words(p)
             self._docs[p.sku] = (name, allw)
-            said = {w for c in re.split(r"[.;:()!?]+", fold(p.description)) for w in words(re.split(r"\b(?:for|from|against)\b", c)[0])}
-            self._purpose_only[p.sku] = _purpose_words(p.description) - said - _doc_words(replace(p, description=""))[1]
+            said, purpose = _description_parts(p.description)
+            self._purpose_only[p.sku] = purpose - said - _doc_words(replace(p, description=""))[1]
             self._named[p.sku] = name | set(words(p.category))
             # what the product says it is: name, brand, category, description -- not its labels or what it is for
             self._says[p.sku] = (name | set(words(p.category)) | set(words(p.description))) - self._purpose_only[p.sku]
