@@ -20,6 +20,11 @@ def text_catalog(catalog_csv: str, faq_csv: str | None = None) -> Catalog:
     return Catalog(parse_catalog(catalog_csv).products, parse_faq(faq_csv).faq if faq_csv is not None else [])
 
 
+def text_kiosk(catalog_csv: str, faq_csv: str | None = None) -> Kiosk:
+    """A templates-only kiosk over a made-up store written inline (``text_catalog``)."""
+    return Kiosk(text_catalog(catalog_csv, faq_csv), use_model=False)
+
+
 @pytest.fixture
 def catalog() -> Catalog:
     c, f = sample_paths()

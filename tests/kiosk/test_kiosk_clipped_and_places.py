@@ -7,7 +7,7 @@ import pytest
 from agent.kiosk.retrieval import _heads
 from agent.kiosk.service import Kiosk
 
-from .conftest import text_catalog
+from .conftest import text_kiosk
 
 # A made-up sports shop with a snack bar: none of these rows come from an eval set.
 _STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -35,7 +35,7 @@ _FAQ = ("question,answer\n"
 
 @pytest.fixture
 def shop() -> Kiosk:
-    return Kiosk(text_catalog(_STORE, _FAQ), use_model=False)
+    return text_kiosk(_STORE, _FAQ)
 
 
 @pytest.mark.parametrize("question,fact,not_fact", [

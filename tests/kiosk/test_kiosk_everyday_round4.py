@@ -6,7 +6,7 @@ import pytest
 
 from agent.kiosk.service import Kiosk
 
-from .conftest import text_catalog
+from .conftest import text_kiosk
 
 # A made-up gadget-and-deli corner shop: none of these rows come from an eval set.
 _STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -24,7 +24,7 @@ _FAQ = ("question,answer\n"
 
 @pytest.fixture
 def shop() -> Kiosk:
-    return Kiosk(text_catalog(_STORE, _FAQ), use_model=False)
+    return text_kiosk(_STORE, _FAQ)
 
 
 def test_two_swapped_letters_in_a_long_word_are_a_spelling(shop):
@@ -58,6 +58,6 @@ def test_paying_by_phone_and_with_bills_reach_the_payment_row():
     faq = ("question,answer\n"
            "How can I pay?,\"Cards, Apple Pay and Google Pay, coins and $1 bills.\"\n"
            "Can I get a receipt?,Receipts are emailed for card and phone payments.\n")
-    shop = Kiosk(text_catalog(_STORE, faq), use_model=False)
+    shop = text_kiosk(_STORE, faq)
     assert "Apple Pay" in shop.ask("can i pay with my phone").answer
     assert "$1 bills" in shop.ask("do you take dollar bills").answer

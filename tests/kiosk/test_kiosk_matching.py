@@ -10,7 +10,7 @@ from agent.kiosk.planner import plan
 from agent.kiosk.retrieval import Index
 from agent.kiosk.service import Kiosk
 
-from .conftest import text_catalog
+from .conftest import text_catalog, text_kiosk
 
 # A made-up corner shop: none of these rows come from an eval set.
 _STORE = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -171,7 +171,7 @@ _OFFICE = ("sku,name,brand,category,price,location,stock,tags,description\n"
 
 
 def test_what_the_thing_is_for_counts_only_when_the_store_names_it():
-    k = Kiosk(text_catalog(_OFFICE), use_model=False)
+    k = text_kiosk(_OFFICE)
     # no product here names a folder: the sleeves for it are the punched pockets
     assert "Aisle 5" in k.ask("plastic sleeves for my folder where").answer
     # Samsung is a word this store uses: a charger for a Samsung is not the Lightning charger
@@ -193,7 +193,7 @@ _PETS_FAQ = ("question,answer\n"
 
 @pytest.fixture
 def pets() -> Kiosk:
-    return Kiosk(text_catalog(_PETS, _PETS_FAQ), use_model=False)
+    return text_kiosk(_PETS, _PETS_FAQ)
 
 
 @pytest.mark.parametrize("question,fact", [
@@ -245,7 +245,7 @@ _DESK = ("sku,name,brand,category,price,location,stock,tags,description\n"
     ("catnip mouse tou", "Aisle 2"),  # a three-letter word one letter off, beside matched words
 ])
 def test_more_misspellings(question, location):
-    k = Kiosk(text_catalog(_DESK), use_model=False)
+    k = text_kiosk(_DESK)
     assert location in k.ask(question).answer
 
 

@@ -8,7 +8,7 @@ from agent.kiosk.checker import Facts, check_sentence
 from agent.kiosk.evaluate import invented_facts
 from agent.kiosk.service import Kiosk
 
-from .conftest import text_catalog
+from .conftest import text_catalog, text_kiosk
 
 # A made-up garage forecourt shop: none of these rows come from an eval set.
 _SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -32,7 +32,7 @@ _FAQ = ("question,answer\n"
 
 @pytest.fixture(scope="module")
 def shop() -> Kiosk:
-    return Kiosk(text_catalog(_SHOP, _FAQ), use_model=False)
+    return text_kiosk(_SHOP, _FAQ)
 
 
 @pytest.mark.parametrize("question,fact", [

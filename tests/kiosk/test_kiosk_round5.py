@@ -10,7 +10,7 @@ from agent.kiosk.planner import _object_words
 from agent.kiosk.service import Kiosk
 from agent.kiosk.text import joined_forms
 
-from .conftest import text_catalog
+from .conftest import text_kiosk
 
 # A made-up gadget shop: none of these rows come from an eval set.
 _GADGETS = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -21,7 +21,7 @@ _GADGETS = ("sku,name,brand,category,price,location,stock,tags,description\n"
 
 @pytest.fixture
 def gadgets() -> Kiosk:
-    return Kiosk(text_catalog(_GADGETS), use_model=False)
+    return text_kiosk(_GADGETS)
 
 
 def test_model_codes_are_also_known_by_their_tails():
@@ -55,7 +55,7 @@ _BIKES_FAQ = ("question,answer\n"
 
 @pytest.fixture
 def bikes() -> Kiosk:
-    return Kiosk(text_catalog(_BIKES, _BIKES_FAQ), use_model=False)
+    return text_kiosk(_BIKES, _BIKES_FAQ)
 
 
 @pytest.mark.parametrize("question, fact", [
@@ -84,7 +84,7 @@ _CHEMIST = ("sku,name,brand,category,price,location,stock,tags,description\n"
 
 @pytest.fixture
 def chemist() -> Kiosk:
-    return Kiosk(text_catalog(_CHEMIST), use_model=False)
+    return text_kiosk(_CHEMIST)
 
 
 @pytest.mark.parametrize("question, fact", [
@@ -118,7 +118,7 @@ _LABELLED = ("sku,name,brand,category,price,location,stock,tags,description\n"
 
 @pytest.fixture
 def labelled() -> Kiosk:
-    return Kiosk(text_catalog(_LABELLED), use_model=False)
+    return text_kiosk(_LABELLED)
 
 
 def test_a_plant_labelled_toxic_to_pets_is_never_called_safe(labelled):
@@ -161,14 +161,13 @@ _CAFE_FAQ = ("question,answer\n"
 
 
 def test_a_serving_phrase_lends_its_meanings_to_the_thing():
-    k = Kiosk(text_catalog(_CAFE, _CAFE_FAQ), use_model=False)
+    k = text_kiosk(_CAFE, _CAFE_FAQ)
     a = k.ask("can i get a coffee with no dairy").answer   # "cup of coffee" -> latte: the thing's meanings too
     assert "Oat Latte Regular" in a and "stamp" not in a and "10th" not in a
 
 
 def test_a_dietary_question_is_not_answered_by_a_row_mentioning_the_thing_in_passing():
-    k = Kiosk(text_catalog(_CAFE.replace("Oat Latte Regular", "Oat Cortado Regular").replace("Latte made", "Cortado made"), _CAFE_FAQ),
-              use_model=False)
+    k = text_kiosk(_CAFE.replace("Oat Latte Regular", "Oat Cortado Regular").replace("Latte made", "Cortado made"), _CAFE_FAQ)
     a = k.ask("do you have a vegan coffee").answer
     assert "10th" not in a
 
@@ -177,7 +176,7 @@ def test_an_everyday_names_meaning_matches_by_its_head_word_in_the_name():
     store = ("sku,name,brand,category,price,location,stock,tags,description\n"
              "M1,Velvet Complexion Sponge Pink,Softly,Tools,7.00,Aisle 8,10,,Soft blending sponge for foundation.\n"
              "M2,Cover Stick Concealer,Softly,Makeup,9.00,Aisle 4,6,,Concealer with a blending sponge tip.\n")
-    k = Kiosk(text_catalog(store), use_model=False)
+    k = text_kiosk(store)
     a = k.ask("where are the beauty blenders").answer   # beauty blender -> blending sponge: the Sponge, not the Concealer
     assert "Aisle 8" in a and "Aisle 4" not in a
 
@@ -196,7 +195,7 @@ def test_can_you_get_it_in_for_me_asks_the_ordering_row():
              "R1,Garden Atlas Hardback,Leafy Press,Books,25.00,Shelf 2,3,,Maps of famous gardens.\n"
              "R2,Book Light Clip-On,Glow,Gifts,12.00,Counter,5,,Reading light.\n")
     faq = "question,answer\nCan you order a book for me?,We order any book in print; most arrive in 4 days.\n"
-    k = Kiosk(text_catalog(store, faq), use_model=False)
+    k = text_kiosk(store, faq)
     assert "4 days" in k.ask("can you get a book in for me if you dont have it").answer
     assert "4 days" not in k.ask("can i get a book light").answer
 
@@ -214,7 +213,7 @@ _VILLAGE_FAQ = ("question,answer\n"
 
 @pytest.fixture
 def village() -> Kiosk:
-    return Kiosk(text_catalog(_VILLAGE, _VILLAGE_FAQ), use_model=False)
+    return text_kiosk(_VILLAGE, _VILLAGE_FAQ)
 
 
 @pytest.mark.parametrize("question, not_in", [

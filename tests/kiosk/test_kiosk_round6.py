@@ -9,7 +9,7 @@ from agent.kiosk.evaluate import invented_facts
 from agent.kiosk.service import Kiosk
 from agent.kiosk.text import dotted_names, ends_sentence, split_sentences
 
-from .conftest import text_catalog
+from .conftest import text_catalog, text_kiosk
 
 # A made-up pet shop: none of these rows come from an eval set.
 _PETS = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -21,7 +21,7 @@ _PETS_FAQ = ("question,answer\n"
 
 @pytest.fixture
 def pets() -> Kiosk:
-    return Kiosk(text_catalog(_PETS, _PETS_FAQ), use_model=False)
+    return text_kiosk(_PETS, _PETS_FAQ)
 
 
 def test_a_sentence_does_not_end_after_an_abbreviation_or_inside_a_name():
@@ -66,7 +66,7 @@ _ENGLISH = frozenset({"door", "weather", "flower", "feather", "odor", "plain", "
 def home() -> Kiosk:
     from agent.kiosk.retrieval import Index
 
-    k = Kiosk(text_catalog(_HOME), use_model=False)
+    k = text_kiosk(_HOME)
     k._index = Index(k.catalog, english=_ENGLISH)
     return k
 
@@ -100,7 +100,7 @@ _CORNER_FAQ = ("question,answer\n"
 
 
 def test_an_faq_row_with_only_the_head_noun_of_the_thing_does_not_answer_do_you_sell_it():
-    k = Kiosk(text_catalog(_CORNER, _CORNER_FAQ), use_model=False)
+    k = text_kiosk(_CORNER, _CORNER_FAQ)
     a = k.ask("do you sell birthday cards").answer
     assert "don't carry birthday cards" in a and "punch card" not in a
     assert "punch card" in k.ask("do you have a rewards card").answer
@@ -118,12 +118,12 @@ _SALON_FAQ = ("question,answer\n"
 @pytest.mark.parametrize("question", ["do i need to book for a fringe trim", "can i book a fringe trim", "do i need to book",
                                       "can you book me in for a fringe trim"])
 def test_book_as_a_verb_asks_about_appointments(question):
-    k = Kiosk(text_catalog(_SALON, _SALON_FAQ), use_model=False)
+    k = text_kiosk(_SALON, _SALON_FAQ)
     assert "No appointment needed" in k.ask(question).answer
 
 
 def test_book_as_a_noun_is_still_a_book():
-    k = Kiosk(text_catalog(_SALON, _SALON_FAQ), use_model=False)
+    k = text_kiosk(_SALON, _SALON_FAQ)
     assert "Curly Hair Handbook" in k.ask("do you have a book about curly hair").answer
 
 
@@ -139,7 +139,7 @@ _OUTDOOR_FAQ = ("question,answer\n"
 
 @pytest.fixture
 def outdoor() -> Kiosk:
-    return Kiosk(text_catalog(_OUTDOOR.replace("Dog Gear", "Dog Travel"), _OUTDOOR_FAQ), use_model=False)
+    return text_kiosk(_OUTDOOR.replace("Dog Gear", "Dog Travel"), _OUTDOOR_FAQ)
 
 
 def test_meal_and_gear_need_not_match_beside_a_word_naming_the_product(outdoor):
@@ -150,7 +150,7 @@ def test_meal_and_gear_need_not_match_beside_a_word_naming_the_product(outdoor):
 
 
 def test_a_kind_word_that_names_products_of_the_store_still_has_to_match():
-    k = Kiosk(text_catalog(_OUTDOOR, _OUTDOOR_FAQ), use_model=False)   # here "Dog Gear" is a category
+    k = text_kiosk(_OUTDOOR, _OUTDOOR_FAQ)   # here "Dog Gear" is a category
     # "storm" names the jacket (its brand) but "gear" is this store's word for a kind of product; ("rain gear" itself is
     # an everyday name for a rain jacket in the lexicon, so it would find the jacket through that instead)
     assert "$59.00" not in k.ask("how much is the storm gear").answer
@@ -161,7 +161,7 @@ def test_food_is_not_forgiven(outdoor):
 
 
 def test_an_allergen_label_written_another_way_says_the_usual_one_too():
-    k = Kiosk(text_catalog(_OUTDOOR + "O5,Choc Bar,Trail Pantry,Camp Food,2.00,Bay 3,5,contains-milk,Milk chocolate.\n"), use_model=False)
+    k = text_kiosk(_OUTDOOR + "O5,Choc Bar,Trail Pantry,Camp Food,2.00,Bay 3,5,contains-milk,Milk chocolate.\n")
     assert "contains-nuts" in k.catalog.product("O1").tags and "contains-peanuts" in k.catalog.product("O1").tags
     a = k.ask("does the pad thai have peanuts").answer
     assert a.startswith("Yes") and "contains peanuts" in a and "not labelled" not in a
@@ -181,7 +181,7 @@ _GROOM_WORDS = ((("shedding",), ("deshedding tool", "furminator")), (("furminato
 def groom() -> Kiosk:
     from agent.kiosk.retrieval import Index
 
-    k = Kiosk(text_catalog(_GROOM), use_model=False)
+    k = text_kiosk(_GROOM)
     k._index = Index(k.catalog, synonyms=_GROOM_WORDS)
     return k
 

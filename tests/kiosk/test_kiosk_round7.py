@@ -8,7 +8,7 @@ import pytest
 from agent.kiosk.service import Kiosk
 from agent.kiosk.text import initial_codes
 
-from .conftest import text_catalog
+from .conftest import text_kiosk
 
 # A made-up garden and craft shop: none of these rows come from an eval set.
 _SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
@@ -27,7 +27,7 @@ _SHOP_FAQ = ("question,answer\n"
 
 @pytest.fixture
 def shop() -> Kiosk:
-    return Kiosk(text_catalog(_SHOP, _SHOP_FAQ), use_model=False)
+    return text_kiosk(_SHOP, _SHOP_FAQ)
 
 
 @pytest.mark.parametrize("question,where", [("where can i find fertiliser", "Aisle 2"), ("where are the picture frames", "Wall C"),
