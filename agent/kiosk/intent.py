@@ -122,7 +122,8 @@ def constraint_tags(constraint: str) -> tuple[str, str | None]:
 
 
 # A store label is a constraint the shopper can ask for when it reads like one: "x-free", "non-x" or an adjective.
-_LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|less)|[a-z]+-(?:based|saving|resistant|proof)|[a-z]+proof|low-[a-z]+)$")
+_LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|less)|[a-z]+-(?:based|saving|resistant|proof|safe|friendly|certified"
+                          r"|approved|tested|compatible)|[a-z]+proof|low-[a-z]+)$")
 
 
 def label_pattern(tag: str) -> re.Pattern[str] | None:
@@ -135,7 +136,11 @@ def label_pattern(tag: str) -> re.Pattern[str] | None:
     if tag.startswith("non-"):
         return re.compile(rf"\bnon[\s-]*{re.escape(tag[4:])}\b")
     # "water-based" is also typed "water based", "energy-saving" "energy saving"
-    return re.compile(r"\b" + r"[\s-]*".join(re.escape(part) for part in tag.split("-")) + r"\b")
+    typed = r"\b" + r"[\s-]*".join(re.escape(part) for part in tag.split("-")) + r"\b"
+    if tag.endswith("-safe"):  # "toy-safe": "safe for kids toys", "safe in the dishwasher"
+        x = re.escape(tag[:-5])
+        typed += rf"|\bsafe\s+(?:for|on|with|in|around|near)\s+(?:[a-z']+\s+){{0,2}}?{x}(?:e?s)?\b"
+    return re.compile(typed)
 
 
 def _contains(x: str) -> re.Pattern[str]:

@@ -110,7 +110,7 @@ def _object_words(text: str, whole: bool = False) -> str:
 
 
 def plan(question: str, index: Index, currency: str = "$") -> Plan:
-    it = classify(question)
+    it = classify(index.respell_intent_words(question))
     if not it.text.strip(" ?!.,"):
         return Plan("empty", it, sentences=[T.EMPTY])
     if it.injection:

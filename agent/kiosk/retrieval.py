@@ -60,6 +60,12 @@ _STOP_LIST = sorted(stem(w) for w in ("where", "wheres", "price", "prices", "muc
                                       "carry", "locate", "location", "which", "what", "there", "please", "anything", "something",
                                       "looking", "does", "sell", "selling", "cost", "costs"))
 
+# The words that make a question a price or stock question, and their typos ("pirce", "prise", "stcok"): respelled
+# before the question is classified, so "pilot g2 pens prise" asks for a price. "prise" is an English word, but no
+# shopper means prising something open.
+_INTENT_WORDS = ("price", "prices", "stock", "much")
+_INTENT_TYPOS = {"prise": "price", "prises": "prices"}
+
 
 # Words saying a feature the thing has ("paint *with* low fumes"), as opposed to what or where it is for
 # ("milk *for* my coffee", "something to read *on* the plane").
@@ -375,6 +381,20 @@ class Index:
         self.labels += suitability_labels(tags)  # "safe for my cat", "my 14 year old": the store's pet and age labels
 
     # -- query understanding -------------------------------------------------
+    def respell_intent_words(self, text: str) -> str:
+        """A typo of "price", "stock" or "much" that is neither this store's word nor an English one becomes the word
+        (one letter changed, added or two swapped; a dropped letter is another word too often: "rice", "muc")."""
+        def fix(m: re.Match[str]) -> str:
+            w = m.group(0)
+            lw = w.lower()
+            if lw in _INTENT_TYPOS:
+                return _INTENT_TYPOS[lw]
+            if len(lw) < 4 or lw in _INTENT_WORDS or lw in self._store_words or lw in self.english:
+                return w
+            near = [c for c in _INTENT_WORDS if len(lw) >= len(c) and _edits_within_one(lw, c)]
+            return near[0] if len(near) == 1 else w
+        return re.sub(r"[A-Za-z]+", fix, text)
+
     def query(self, text: str) -> Query:
         toks = words(text)
         # Everyday phrases made of question words ("bring back", "heat up") would vanish with the stopwords: find them first.
@@ -402,9 +422,9 @@ class Index:
             if len(runs) > 1 and t not in self._vocab_set:  # "wd40" for "WD 40": the letter and digit runs as typed apart
                 alts.add(" ".join(runs))
             if t not in self._vocab_set and len(t) == 3 and t.isalpha():
-                # "poo" for "poop": a three-letter word may lack its last letter, counted only beside another matched word
-                # ...or have one letter wrong ("tou" for "toy")
-                weak = frozenset(v for v in self.vocab if (len(v) == 4 and v.startswith(t)) or (len(v) == 3 and _edits_within_one(t, v)))
+                # "poo" for "poop": a three-letter word may lack a letter, counted only beside another matched word
+                # ...or have one letter wrong ("tou" for "toy") or missing ("jak daniels")
+                weak = frozenset(v for v in self.vocab if len(v) in (3, 4) and _edits_within_one(t, v))
                 terms.append(Term(t, frozenset(alts), weak, pos, known=self._product_word(t)))
                 continue
             if t not in self._vocab_set and len(t) >= 4 and not t.isdigit():
@@ -418,8 +438,8 @@ class Index:
                 if not fix and len(t) >= 5:  # "sizzors" sounds like "scissors": a spelling, not a guess, when only one word does
                     sounds = self._by_sound.get(_sound(t), [])
                     fix = sounds if len(sounds) == 1 else []
-                if not fix and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
-                    continue  # a misspelt question word ("wher", "prise") is not a product
+                if not fix and t not in self.english and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
+                    continue  # a misspelt question word ("wher", "whre") is not a product; "rice" and "sells" are words
                 alts |= set(fix)
                 if not fix:
                     # looser fixes: "tablts"/"tablet" (one edit), "wormer"/"worming" (one root)

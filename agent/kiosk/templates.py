@@ -91,6 +91,8 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
         return f"No, {p.name} contains {_ALLERGEN_WORD.get(no_tag, no_tag.removeprefix('contains-'))}.", False
     if constraint in ("vegan", "vegetarian"):
         return f"No, {p.name} is not labelled {constraint}.", False
+    if constraint.endswith("-based") and (other := next((t for t in p.tags if t.endswith("-based")), None)):
+        return f"No, {p.name} is {other}.", False  # asked "water based", labelled "solvent-based": one base excludes the other
     return f"{p.name} is not labelled {constraint}, so please check the package.", None
 
 

@@ -48,8 +48,18 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+# Plurals no ending rule gives back ("stanley knives" are utility knifes); "gloves", "olives", "valves" are regular.
+_IRREGULAR = {"knives": "knife", "leaves": "leaf", "loaves": "loaf", "halves": "half", "shelves": "shelf", "scarves": "scarf",
+              "wolves": "wolf", "hooves": "hoof", "mice": "mouse", "geese": "goose", "feet": "foot", "teeth": "tooth",
+              "children": "child", "women": "woman", "men": "man"}
+
+
 def stem(word: str) -> str:
     """Plural -> singular, enough for shop words (batteries, tomatoes, glasses)."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("s") and word[:-1] in _IRREGULAR:  # "womens" for "women's"
+        return _IRREGULAR[word[:-1]]
     if len(word) <= 3 or word.isdigit():
         return word
     # batteries/battery and cookies/cookie must meet: both end up as "...i"

@@ -60,7 +60,7 @@ def test_what_a_thing_is_for_is_no_constraint_unless_it_tells_this_stores_varian
 
 @pytest.mark.parametrize("question,fact,absent", [
     ("energy saving light bulbs", "LED Bulb B22 6W", "Halogen"),
-    ("is the fence paint water based", "Fence Paint Green 5L is not labelled water-based", "Yes"),
+    ("is the fence paint water based", "No, Fence Paint Green 5L is solvent-based", "Yes"),
 ])
 def test_store_labels_written_with_a_hyphen_or_a_space_are_constraints(shop, question, fact, absent):
     a = shop.ask(question).answer
