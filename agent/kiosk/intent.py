@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.kiosk.catalog import IMPLIED_TAGS
 from agent.kiosk.text import fold
 
 LOCATION, PRICE, STOCK, AVAILABILITY, DIETARY = "location", "price", "stock", "availability", "dietary"
@@ -118,6 +119,8 @@ def constraint_tags(constraint: str) -> tuple[str, str | None]:
         return PET_SAFE, "toxic-to-pets"
     if constraint.endswith("-free"):
         return constraint, "contains-" + constraint[:-5]
+    if constraint.startswith("contains-"):
+        return constraint, constraint[9:] + "-free"
     return constraint, None
 
 
@@ -128,6 +131,9 @@ _LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|
 
 def label_pattern(tag: str) -> re.Pattern[str] | None:
     """How a shopper writes a store label ("latex free", "no latex", "allergic to latex"), or None for a non-label tag."""
+    if tag.startswith("contains-") and tag not in DIETARY_TAGS and tag not in IMPLIED_TAGS:  # "contains-milk" is asked as dairy
+        # the store's own allergen labels ("contains-fish", "contains-latex"): "does the formula have fish in it"
+        return _contains(r"[\s-]*".join(re.escape(w) for w in tag[9:].split("-")))
     if tag in DIETARY_TAGS or tag.startswith("contains-") or not _LABEL_SHAPE.match(tag):
         return None
     if tag.endswith("-free"):
@@ -154,16 +160,19 @@ def _contains(x: str) -> re.Pattern[str]:
                       rf"(?!\s+(butter|bar|bars|milk|bread|flour|oil|mix|cake))")
 
 
+def cut_constraint(m: re.Match[str]) -> str:
+    """A constraint's match less the constraint: "does the carrot cake have nuts" keeps "does the carrot cake have"."""
+    named = [g for g in ("x1", "x2", "x3", "x4") if g in m.re.groupindex and m.group(g)]
+    if not named:
+        return " "
+    g = named[0]
+    a, b = m.start(g) - m.start(), m.end(g) - m.start()
+    return m.group(0)[:a] + " " + m.group(0)[b:]
+
+
 def strip_constraints(text: str) -> str:
     """The question without its dietary words, for finding the product ("does the carrot cake have nuts" -> the carrot cake)."""
-    def cut(m: re.Match[str]) -> str:
-        named = [g for g in ("x1", "x2", "x3", "x4") if g in m.re.groupindex and m.group(g)]
-        if not named:
-            return " "
-        g = named[0]
-        a, b = m.start(g) - m.start(), m.end(g) - m.start()
-        return m.group(0)[:a] + " " + m.group(0)[b:]
-
+    cut = cut_constraint
     for _, rx in _DIETARY:
         text = rx.sub(cut, text)
     return _SLOT_RX.sub(" ", text)  # "which button for popcorn" asks where popcorn is, not for a button
@@ -174,8 +183,8 @@ _DIETARY = [
     ("dairy-free", re.compile(r"\b(dairy[\s-]*free|lactose[\s-]*free|no\s+dairy|without\s+dairy|lactose\s+intoleran\w*|non[\s-]*dairy)\b")),
     ("nut-free", re.compile(r"\b(nut[\s-]*free|no\s+nuts|without\s+nuts|nut\s+allerg\w*|peanut\s+allerg\w*|allergic\s+to\s+(pea)?nuts)\b")),
     ("egg-free", re.compile(r"\b(egg[\s-]*free|no\s+eggs?|without\s+eggs?|egg\s+allerg\w*|allergic\s+to\s+eggs?)\b")),
-    ("vegan", re.compile(r"\b(vegan|plant[\s-]*based)\b")),
-    ("vegetarian", re.compile(r"\b(vegetarian|veggie)\b")),
+    ("vegan", re.compile(r"\b(vegans?|plant[\s-]*based)\b")),
+    ("vegetarian", re.compile(r"\b(vegetarians?|veggies?)\b(?!\s+(?:burgers?|sausages?|patt(?:y|ies)|bites|crisps|straws))")),
     ("contains-nuts", _contains(r"(pea)?nuts?")),
     ("contains-gluten", _contains(r"gluten|wheat")),
     ("contains-dairy", _contains(r"dairy|lactose|milk")),

@@ -23,6 +23,7 @@ from agent.kiosk.intent import (
     asked_age,
     classify,
     constraint_tags,
+    cut_constraint,
     is_age_constraint,
     strip_constraints,
 )
@@ -132,7 +133,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             if tag not in it.dietary:
                 it.dietary.append(tag)
                 it.kinds.add(DIETARY)
-            text = rx.sub(" ", text)
+            text = rx.sub(cut_constraint, text)
     text = _GET_IN.sub(lambda m: "order" + m["what"], text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)
     q = index.query(text)

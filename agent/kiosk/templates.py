@@ -77,7 +77,7 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
         return _suitability(p, constraint)
     yes_tag, no_tag = constraint_tags(constraint)
     if constraint.startswith("contains-"):
-        what = _ALLERGEN_WORD[constraint]
+        what = _ALLERGEN_WORD.get(constraint) or constraint.removeprefix("contains-").replace("-", " ")
         if yes_tag in p.tags:
             # said as the store labels it, when more precisely ("contains-peanuts": peanuts, not just nuts)
             own = [t for t in p.tags if t != yes_tag and IMPLIED_TAGS.get(t) == yes_tag]
@@ -91,9 +91,24 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
         return f"No, {p.name} contains {_ALLERGEN_WORD.get(no_tag, no_tag.removeprefix('contains-'))}.", False
     if constraint in ("vegan", "vegetarian"):
         return f"No, {p.name} is not labelled {constraint}.", False
-    if constraint.endswith("-based") and (other := next((t for t in p.tags if t.endswith("-based")), None)):
-        return f"No, {p.name} is {other}.", False  # asked "water based", labelled "solvent-based": one base excludes the other
+    if other := _opposite(p, constraint):
+        return f"No, {p.name} is {other}.", False
     return f"{p.name} is not labelled {constraint}, so please check the package.", None
+
+
+# Labels that rule each other out: asked "fragrance free" of a product labelled "scented", the answer is no.
+_OPPOSITES = {"fragrance-free": ("scented", "fragranced", "perfumed"), "unscented": ("scented", "fragranced", "perfumed"),
+              "scented": ("unscented", "fragrance-free"), "wireless": ("wired",), "wired": ("wireless",), "cordless": ("corded",),
+              "corded": ("cordless",), "indoor": ("outdoor", "exterior"), "outdoor": ("indoor", "interior"), "exterior": ("interior", "indoor"),
+              "interior": ("exterior", "outdoor")}
+
+
+def _opposite(p: Product, constraint: str) -> str | None:
+    """The product's label that excludes the one asked for: another base ("solvent-based" for "water based"), or a listed
+    opposite."""
+    if constraint.endswith("-based"):
+        return next((t for t in p.tags if t.endswith("-based") and t != constraint), None)
+    return next((t for t in _OPPOSITES.get(constraint, ()) if t in p.tags), None)
 
 
 def _suitability(p: Product, constraint: str) -> tuple[str, bool | None]:

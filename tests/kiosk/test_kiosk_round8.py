@@ -68,3 +68,39 @@ def test_asked_one_base_the_product_labelled_with_another_says_no(shop):
     a = shop.ask("is the oak varnish water based")
     assert a.answer.startswith("No,") and "oil-based" in a.answer, a.answer
     assert "Yes" in shop.ask("is the poster paint water based").answer
+
+
+# A made-up baby and deli shop for the allergen and opposite-label questions.
+_BABY = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "B1,Milkwell Infant Formula 800g,Milkwell,Formula,31.00,Counter,5,contains-milk;contains-fish,Formula with DHA from fish oil.\n"
+         "B2,Softsy Rubber Teether,Softsy,Teethers,9.00,Aisle 4,5,contains-latex,Natural rubber teether.\n"
+         "B3,Softsy Silicone Teether,Softsy,Teethers,8.00,Aisle 4,5,latex-free,Silicone teether.\n"
+         "B4,Dewy Baby Wipes Lavender 80 Pack,Dewy,Wipes,3.50,Aisle 2,9,scented,Lavender scented wipes.\n"
+         "B5,Dewy Baby Wipes Pure 80 Pack,Dewy,Wipes,3.80,Aisle 2,9,fragrance-free,Wipes with nothing added.\n"
+         "B6,Old Dale Farmhouse Cheddar 200g,Old Dale,Cheese,6.00,Cheese Counter,4,contains-milk,Made with animal rennet.\n"
+         "B7,Greenfield Cheddar 200g,Greenfield,Cheese,5.50,Cheese Counter,4,vegetarian;contains-milk,Made with vegetable rennet.\n")
+
+
+@pytest.fixture
+def baby() -> Kiosk:
+    return text_kiosk(_BABY)
+
+
+@pytest.mark.parametrize("question,start", [("does the milkwell formula have fish in it", "Yes"), ("does the rubber teether contain latex", "Yes"),
+                                            ("does the silicone teether contain latex", "No")])
+def test_the_stores_own_contains_labels_answer_allergen_questions(baby, question, start):
+    a = baby.ask(question)
+    assert a.answer.startswith(start), a.answer
+    assert "Milkwell" in a.answer or "Teether" in a.answer, a.answer  # the product's name was kept, only the allergen cut
+
+
+def test_a_label_ruling_out_the_one_asked_says_no(baby):
+    a = baby.ask("are the lavender wipes fragrance free")
+    assert a.answer.startswith("No,") and "scented" in a.answer, a.answer
+    assert baby.ask("are the pure wipes fragrance free").answer.startswith("Yes")
+
+
+def test_suitable_for_vegetarians_is_the_vegetarian_label(baby):
+    assert baby.ask("is the farmhouse cheddar suitable for vegetarians").answer.startswith("No,")
+    assert baby.ask("is the greenfield cheddar ok for vegans").answer.startswith("No,")
+    assert baby.ask("is the greenfield cheddar suitable for vegetarians").answer.startswith("Yes")
