@@ -33,6 +33,7 @@ from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_s
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
 
 _ABOUT_OWN = re.compile(r"\b(is|are|was|were|has|did|does|will)\s+(my|our)\b")
+_WHEN = re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bwhen\s+(?:will|would|can|could|is|are|does|do)\b|\bwhat\s+time\b")
 _ADVICE = re.compile(r"\b(recommend|suggest|recommendation|recommendations|suggestion|suggestions)\b")
 # "is there someone I can ask about X", "can I talk to someone", "do you give advice on X": asking for a person's help or
 # advice -- a service, not the products
@@ -192,6 +193,15 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         topic = index.query(_PERSON.sub(" ", text))
         if topic.head >= 0 and topic.terms[topic.head].word in {q.terms[i].word for i in best_faq.asked_terms}:
             use_faq = True
+    # "how long til my guitar setup is ready": no product fact says how long or when; an FAQ row with as many of the
+    # shopper's words as any product has may
+    if (not use_faq and DIETARY not in it.kinds and _WHEN.search(it.text) and best_faq is not None and best_faq.specificity > 0
+            and best_faq.asked_terms and all(best_faq.coverage >= m.strict - 1e-9 for m in matches)):
+        use_faq = True
+    # "how much to rent a keyboard", "can I bring the pram back": a service the store does, named by its verb, is the row
+    # about it -- the keyboard's price or the pram's place is not what was asked.
+    if DIETARY not in it.kinds and (service := index.service_row(q)) is not None:
+        return Plan("faq", it, faq=service.entry, sentences=_sentences(service.entry.answer, index), asked=asked)
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)

@@ -67,6 +67,29 @@ _INTENT_WORDS = ("price", "prices", "stock", "much")
 _INTENT_TYPOS = {"prise": "price", "prises": "prices"}
 
 
+# Question words that are also things products are named by ("Tortex Picks", "Wall Shelf", "Mini Fridge", "Drill Bits").
+_NOUN_STOPWORDS = frozenset(stem(w) for w in ("pick", "shelf", "rack", "fridge", "freezer", "chiller", "counter", "bit", "stock"))
+
+
+# What a store does rather than sells, by family: "rent a keyboard" is the "Can I rent an instrument?" row, "can I pay for a
+# piano in installments" the payment row, "bring the meat back" the returns row -- whatever the thing is.
+_SERVICE_FAMILIES = {
+    "rent": ("rent", "rental", "rentals", "renting", "hire", "hiring"),
+    "return": ("return", "returns", "returning", "refund", "refunds", "exchange", "exchanges", "bring back", "take back", "send back",
+               "change mind"),
+    "repair": ("repair", "repairs", "fix", "fixing", "mend", "mending"),
+    "deliver": ("deliver", "delivery", "deliveries", "delivering", "shipping", "ship"),
+    "pay": ("pay", "paying", "payment", "payments", "installment", "installments", "instalment", "instalments", "finance",
+            "financing", "afterpay"),
+    "layby": ("layby", "laybys"),
+    "sharpen": ("sharpen", "sharpening"),
+    "install": ("install", "installing", "installation", "fitting"),
+    "warranty": ("warranty", "warranties", "guarantee", "guaranteed"),
+}
+_SERVICE = {stem(w): k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " not in w}
+_SERVICE_PHRASES = {w: k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " in w}
+
+
 # Words saying a feature the thing has ("paint *with* low fumes"), as opposed to what or where it is for
 # ("milk *for* my coffee", "something to read *on* the plane").
 _FEATURE_WORDS = frozenset({"with", "without", "that", "which"})
@@ -98,6 +121,7 @@ class Match:
     missed: tuple[int, ...] = ()  # indices of the shopper's terms this product lacks (and that were not forgiven)
     exact: float = 0.0  # share of the shopper's terms the name or category has as whole words ("wash" is not "washer")
     core_name: float = 0.0  # name coverage by the words before 'for/to/in...' only (the thing, not what it is for)
+    purpose_said: int = 0  # the words after 'for' the product's own text has ("fat for roast potatoes": the dripping says so)
 
 
 @dataclass(frozen=True)
@@ -208,7 +232,22 @@ def _one_hop(means: tuple[str, ...], table: dict[str, tuple[str, ...]]) -> tuple
 
 
 def _word_in(w: str, doc: set[str]) -> bool:
-    return w in doc or (len(w) >= 4 and any(d.startswith(w) for d in doc))
+    return w in doc or (len(w) >= 4 and any(d.startswith(w) and not _compound_of(w, d) for d in doc))
+
+
+# Suffixes that are also words ("wood"+"en", "paint"+"er"): a longer word ending so is a form, not a compound.
+_SUFFIX_WORDS = frozenset({"en", "er", "ers", "ing", "ed", "es", "est", "ful", "ish", "ism", "ist", "let", "ness", "able", "less", "ment",
+                           "ship", "ward", "wards", "age", "al", "an", "ant", "ent", "ery", "ette", "ie", "ier", "ling", "ly", "ty", "y"})
+_PARTICLES = frozenset({"up", "in", "on", "out", "off"})
+
+
+def _compound_of(w: str, d: str) -> bool:
+    """``d`` is ``w`` plus another word: a "pickup" is no pick, "toothpaste" no tooth, "paperback" no paper -- unlike
+    "chocolate" for "choc" or "wooden" for "wood"."""
+    rest = d[len(w):]
+    if rest in _PARTICLES:
+        return True
+    return len(rest) >= 3 and rest not in _SUFFIX_WORDS and rest in english_words()
 
 
 def _inflected(w: str, doc: set[str]) -> bool:
@@ -412,9 +451,13 @@ class Index:
                     if j > 0 and all(toks[k] in STOPWORDS for k in range(i + 1, j)) and not taken & set(range(i, j + 1)):
                         phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
                         taken.update(range(i, j + 1))
+                    elif j > 0 and phrase[1] == "back" and not taken & {i, j}:
+                        # "bring the pram back": the thing stays a word of its own
+                        phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
+                        taken.update((i, j))
         # "how long", "how far": a question word, not a product's length
         taken.update(i for i, t in enumerate(toks) if i > 0 and toks[i - 1] == "how" and t in _HOW_WORDS)
-        kept = [(i, t) for i, t in enumerate(toks) if t not in STOPWORDS and len(t) > 1 and i not in taken]
+        kept = [(i, t) for i, t in enumerate(toks) if (t not in STOPWORDS or self._noun_stopword(toks, i)) and len(t) > 1 and i not in taken]
         terms: list[Term] = []
         for pos, t in kept:
             alts = {t}
@@ -494,6 +537,13 @@ class Index:
         if head >= 0 and split >= 0 and terms[head].pos > split:
             split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
         return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "")
+
+    def _noun_stopword(self, toks: list[str], i: int) -> bool:
+        """"guitar picks", "bike rack", "drill bits": a question word that is also a thing this store's product names
+        use, right after a word naming what kind (not "pick up", not "the rack")."""
+        t = toks[i]
+        return (t in _NOUN_STOPWORDS and i > 0 and toks[i - 1] not in STOPWORDS and not (i + 1 < len(toks) and toks[i + 1] == "up")
+                and any(t in name for name, _ in self._docs.values()))
 
     def _real_words(self, terms: list[Term]) -> list[Term]:
         """A correctly spelled English word is no misspelling: "dog doors" is not the Odor Remover (labelled "dog"), "the
@@ -704,9 +754,10 @@ class Index:
             head_hit = q.head < 0 or (hits[q.head] and q.terms[q.head].word not in SOFT_WORDS)
             head_named = head_hit and q.head >= 0 and _covers(q.terms[q.head].alternatives, name)
             exact = sum(any(all(w in self._named[sku] for w in a.split()) for a in t.alternatives) for t in q.terms)
+            said = sum(h for t, h in zip(q.terms, hits, strict=True) if q.split >= 0 and t.pos > q.split and q.split_word not in _FEATURE_WORDS)
             out.append(Match(p, hit / len(q.terms), hit_name / len(q.terms), score, spec, sum(hits) / len(q.terms), head_hit, head_named,
-                             missed, exact / len(q.terms), core_name / len(q.terms)))
-        out.sort(key=lambda m: (-m.coverage, -m.core_name, -m.specificity, m.bm25))
+                             missed, exact / len(q.terms), core_name / len(q.terms), said))
+        out.sort(key=lambda m: (-m.coverage, -m.purpose_said, -m.core_name, -m.specificity, m.bm25))
         return out[:limit]
 
     def faq(self, q: Query, limit: int = 3) -> list[FaqMatch]:
@@ -733,6 +784,35 @@ class Index:
                                 asked_terms))
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]
+
+    def service_row(self, q: Query) -> FaqMatch | None:
+        """The FAQ row about a service the shopper asked for by its verb or noun ("rent", "pay ... in installments", "bring
+        it back"), when the row's question names that service and no product's name does ("Puncture Repair Kit" is a
+        product); among such rows, the one with most of the shopper's other words."""
+        def family(t: Term) -> str | None:
+            if t.word in _SERVICE_PHRASES:
+                return _SERVICE_PHRASES[t.word]
+            return next((_SERVICE[a] for a in sorted(t.alternatives | {t.word}) if a in _SERVICE), None)
+
+        asked = [(i, k) for i, t in enumerate(q.terms) if (k := family(t)) is not None]
+        if not asked:
+            return None
+        best: tuple[int, FaqMatch] | None = None
+        for i, k in asked:
+            t = q.terms[i]
+            if " " not in t.word and any(t.word in self._docs[sku][0] for sku in self._docs):
+                continue  # a product is named by it: "repair kit", "Gift Delivery Box"
+            if i != q.head and q.head >= 0 and " " not in t.word and q.terms[q.head].pos == t.pos + 1:
+                continue  # a modifier of the thing asked for ("rental skis" are skis)
+            for row, (qw, aw) in self._faq_words.items():
+                said = qw | set(words(self._faq[row].question.replace("-", "")))  # "lay-by" is "layby"
+                if not any(_SERVICE.get(w) == k for w in said):
+                    continue
+                # the word as typed beats its family ("layby" is the lay-by row, not the payment methods row)
+                score = (bool(t.alternatives & said), sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw)))
+                if best is None or score > best[0]:
+                    best = (score, FaqMatch(self._faq[row], (score[1] + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i})))
+        return best[1] if best else None
 
     def faq_covering(self, q: Query, exact_head: bool = False) -> tuple[FaqMatch, float] | None:
         """The FAQ row (question or answer) that covers most of the shopper's words, looser than ``faq``: word forms
