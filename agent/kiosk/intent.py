@@ -79,7 +79,7 @@ _PET_SAFETY = re.compile(rf"\b(?:safe|ok|okay|fine|alright|toxic|poisonous|harmf
                          rf"(?:(?:my|our|the|a|your|his|her)\s+)?{_PET}\b|\bpet[\s-]*(?:safe|friendly)\b")
 _AGE_ASKED = re.compile(r"\b(?P<n>\d{1,2})[\s-]*(?:(?:years?|yrs?)[\s-]*old|yo)\b|\b(?:aged?|ages)\s+(?P<m>\d{1,2})\b"
                         r"|\b(?:safe|ok|okay|suitable|fine|alright)\s+(?:for|with)\s+(?:(?:my|our|the|a|young|little|small)\s+)*"
-                        r"(?:kids?|child|children|toddlers?|bab(?:y|ies)|teens?|teenagers?)\b")
+                        r"(?:kids?|child|children|toddlers?|bab(?:y|ies)|newborns?|infants?|teens?|teenagers?)\b")
 
 
 def is_age_tag(tag: str) -> int | None:

@@ -47,7 +47,7 @@ _WHERE = re.compile(r"\b(?:where|wheres|wher)\b|\b(?:which|what)\s+(?:aisle|shel
 
 @dataclass
 class Plan:
-    kind: str  # product | dietary_list | faq | not_carried | off_topic | injection | abusive | greeting | empty
+    kind: str  # product | feature | dietary_list | faq | not_carried | off_topic | injection | abusive | greeting | empty
     intent: Intent
     products: list[Product] = field(default_factory=list)
     faq: FaqEntry | None = None
@@ -144,7 +144,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     best_faq = faqs[0] if faqs else None
     product_first = bool(it.kinds & {PRICE, STOCK, DIETARY})
 
-    full = [m for m in matches if m.coverage >= 0.999]
+    # "do you sell laptops" is not answered yes by a cable whose description mentions a laptop
+    only_kind = AVAILABILITY in it.kinds and not it.kinds & {PRICE, LOCATION, STOCK}
+    full = [m for m in matches if m.coverage >= 0.999 and (not only_kind or index.is_kind_asked(q, m.product))]
     faq_full = best_faq is not None and best_faq.coverage >= 0.999
     use_faq = faq_full and (not full or (not product_first and best_faq.specificity > full[0].specificity))
     # "how much is grooming": no product is named so (only a category is), the FAQ row's question has every word
@@ -198,6 +200,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not use_faq and DIETARY not in it.kinds and _WHEN.search(it.text) and best_faq is not None and best_faq.specificity > 0
             and best_faq.asked_terms and all(best_faq.coverage >= m.strict - 1e-9 for m in matches)):
         use_faq = True
+    # "does the roland digital piano have bluetooth", "is the kala uke solid wood": a yes/no question about one named
+    # product's feature is answered from its labels and description, never with a bare "Yes, ... is in stock".
+    if not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION} and (feat := _feature_question(text, index)):
+        product, feature = feat
+        return Plan("feature", it, products=[product], sentences=T.feature(product, feature), asked=asked)
     # "how much to rent a keyboard", "can I bring the pram back": a service the store does, named by its verb, is the row
     # about it -- the keyboard's price or the pram's place is not what was asked.
     if DIETARY not in it.kinds and (service := index.service_row(q)) is not None:
@@ -227,7 +234,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # Nothing has the words in its name or category: an everyday name may be in a description ("beers": "Italian lager"),
     # and where a thing is may be named like it ("where do I get a coffee": the Coffee Bar).
     if not full and q.terms and not it.dietary:
-        full = [m for m in index.products(q, loose=True, places=LOCATION in it.kinds) if m.strict >= 0.999 and m.head_hit]
+        full = [m for m in index.products(q, loose=True, places=LOCATION in it.kinds) if m.strict >= 0.999 and m.head_hit
+                and (not only_kind or index.is_kind_asked(q, m.product))]
 
     if DIETARY in it.kinds and it.dietary:
         return _plan_dietary(it, index, q, full, asked, currency)
@@ -269,6 +277,40 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if partial:
         sentences.append(T.alternatives(partial, currency))
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
+
+
+_YES_NO = re.compile(r"^(?:is|are|does|do|has|have|can|will|would|could)\s+(?:the|this|that|your|these|those|a|an)\s+(?P<rest>.+?)[\s?!.]*$")
+# words between the product and its feature: "does the piano *have* bluetooth", "is the uke *made of* solid wood"
+_FEATURE_LEAD = re.compile(r"^(?:(?:have|has|got|come|comes|with|made|of|from|in|on|for|a|an|any|use|uses|take|takes|support|supports|work|works|"
+                           r"got|get|include|includes|been|really|actually|properly|fully|proper|real)\s+)+")
+
+
+def _feature_question(text: str, index: Index) -> tuple[Product, str] | None:
+    """(the product, the feature asked about) when the question is "is/does the <one product> <feature>" and the words
+    before the feature name exactly one product by name (the feature's words are not all in its name)."""
+    m = _YES_NO.match(" ".join(fold(text).split()))
+    if not m:
+        return None
+    toks = m.group("rest").split()
+    for k in range(len(toks) - 1, 0, -1):
+        q = index.query(" ".join(toks[:k]))
+        if not q.terms:
+            continue
+        full = [x for x in index.products(q) if x.strict >= 0.999 and x.name_coverage > 0]
+        if len(full) != 1 and not (len(full) > 1 and full[0].specificity > full[1].specificity + 0.2):
+            continue
+        p = full[0].product
+        # the feature is what follows the last word naming the product ("sony headphones | noise cancelling")
+        named = set(words(p.name)) | set(words(p.brand)) | set(words(p.category))
+        j = len(toks)
+        while j > 1 and not any(a in named for t in index.query(toks[j - 1]).terms for a in t.alternatives):
+            j -= 1
+        feature = _FEATURE_LEAD.sub("", " ".join(toks[j:])).strip()
+        fw = [w for w in words(feature) if w not in STOPWORDS]
+        if not fw or len(fw) > 4:
+            return None  # "is the acoustic guitar natural": the words name the product, no feature is asked
+        return p, feature
+    return None
 
 
 def _asks_product_place(it: Intent, m: Match, f: FaqMatch) -> bool:

@@ -64,7 +64,7 @@ _STOP_LIST = sorted(stem(w) for w in ("where", "wheres", "price", "prices", "muc
 # before the question is classified, so "pilot g2 pens prise" asks for a price. "prise" is an English word, but no
 # shopper means prising something open.
 _INTENT_WORDS = ("price", "prices", "stock", "much")
-_INTENT_TYPOS = {"prise": "price", "prises": "prices"}
+_INTENT_TYPOS = {"prise": "price", "prises": "prices", "stok": "stock", "instock": "in stock"}
 
 
 # Question words that are also things products are named by ("Tortex Picks", "Wall Shelf", "Mini Fridge", "Drill Bits").
@@ -718,8 +718,8 @@ class Index:
                 continue
             name, allw = self._docs[sku]
             named = self._named[sku]
-            if loose:
-                named = named | _heads(p.description) | (set(words(p.location)) if places else set())
+            # loose: the description's head words and the place's words, as whole words ("records" is no "recordings")
+            extra = (_heads(p.description) | (set(words(p.location)) if places else set())) - named if loose else set()
             # Descriptions are noisy ("chocolate chip cookie"): a synonym must hit the name, brand or category.
             # The thing asked for is not this product when only the description's purpose phrase names it: "do you sell
             # tvs" is not the HDMI cable "for monitors, TVs and consoles".
@@ -727,6 +727,7 @@ class Index:
             for i, t in enumerate(q.terms):
                 off = self._purpose_only[sku] if i == q.head and (q.split < 0 or t.pos < q.split) else set()
                 hits.append(_covers(frozenset({t.word}) | (t.alternatives & self._spellings(t)), allw - off) or _covers(t.alternatives, named - off)
+                            or any(all(w in extra - off or _word_in(w, named - off) for w in a.split()) for a in t.alternatives)
                             or self._meaning_by_head(t, name, allw - off))
             if any(hits):  # "flea sprey": a looser fix counts when another word already points at this product
                 # ...in the name or the category ("plumbers tape": the Plumbing aisle's tape)
@@ -784,6 +785,16 @@ class Index:
                                 asked_terms))
         out.sort(key=lambda m: (-m.coverage, -m.specificity))
         return out[:limit]
+
+    def is_kind_asked(self, q: Query, p: Product) -> bool:
+        """The product is the kind of thing the head word asks for by its name, brand, category, labels or a head word of
+        its description -- not by a word its description only uses of something else ("a phone or *laptop* headphone
+        output" is no laptop, "*printer* paper" no printer)."""
+        if q.head < 0:
+            return True
+        own = self._named[p.sku] | set(words(" ".join(p.tags).replace("-", " "))) | _heads(p.description)
+        t = q.terms[q.head]
+        return _covers(t.alternatives | t.weak, own)  # a looser fix counted when the product matched ("flea sprey")
 
     def service_row(self, q: Query) -> FaqMatch | None:
         """The FAQ row about a service the shopper asked for by its verb or noun ("rent", "pay ... in installments", "bring

@@ -6,8 +6,11 @@ naturally, but whenever its sentence fails the check, one of these replaces it.
 
 from __future__ import annotations
 
+import re
+
 from agent.kiosk.catalog import IMPLIED_TAGS, Product
 from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_constraint, is_age_tag
+from agent.kiosk.text import stem
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -109,6 +112,23 @@ def _opposite(p: Product, constraint: str) -> str | None:
     if constraint.endswith("-based"):
         return next((t for t in p.tags if t.endswith("-based") and t != constraint), None)
     return next((t for t in _OPPOSITES.get(constraint, ()) if t in p.tags), None)
+
+
+_FEATURE_SUFFIXES = frozenset({"compatible", "friendly", "ready", "safe", "approved", "certified", "tested"})
+
+
+def feature(p: Product, asked: str) -> list[str]:
+    """A yes/no question about a feature: yes only when a label says it; otherwise what the store knows, word for word."""
+    want = [stem(w) for w in re.split(r"[\s-]+", asked.lower()) if w]
+    for t in p.tags:
+        tw = [stem(w) for w in t.split("-")]
+        # "pc" is "pc-compatible", "schrader valves" "schrader"; "solid wood" is not "wood"
+        if want and want[0] in tw and set(tw) - set(want) <= _FEATURE_SUFFIXES and (set(want) <= set(tw) or set(tw) - _FEATURE_SUFFIXES <= set(want)):
+            return [f"Yes, {p.name} is listed as {t}."]
+    out = [f"I can't confirm {asked} for {p.name}; here is what we know: {p.description.strip()}"]
+    if p.tags:
+        out.append(f"Its labels: {', '.join(p.tags)}.")
+    return out
 
 
 def _suitability(p: Product, constraint: str) -> tuple[str, bool | None]:

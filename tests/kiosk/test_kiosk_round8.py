@@ -157,3 +157,45 @@ def test_a_longer_word_made_of_the_word_and_another_is_not_the_word(music):
 
 def test_new_is_no_part_of_the_thing(music):
     assert "$12.00" in music.ask("how much for new wiper blades").answer
+
+
+# A made-up electronics and music shop for yes/no feature questions and "do you sell X" that only a description mentions.
+_GEAR = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "E1,Lumo Over-Ear Headphones,Sonata,Headphones,129.00,Shelf 4,5,bluetooth;noise-cancelling,Wireless headphones with active noise cancelling.\n"
+         "E2,Lumo Wired Earbuds,Sonata,Headphones,19.00,Shelf 4,5,wired,Earbuds with a 3.5mm plug.\n"
+         "E3,Harbor Soprano Ukulele,Harbor,Ukuleles,59.00,Wall A,4,laminate;soprano,Ukulele made from laminate mahogany.\n"
+         "E4,Pulse Wireless Controller,Pulse,Gaming,49.00,Bay 2,6,pc-compatible,Controller that also works with PCs.\n"
+         "E5,Linkit Y-Cable 2m,Linkit,Cables,9.00,Aisle 2,9,,Connects a phone or laptop headphone output to two speakers.\n"
+         "E6,Brightpage Copy Paper A4,Brightpage,Paper,6.00,Aisle 3,9,,Multipurpose printer paper.\n")
+
+
+@pytest.fixture
+def gear() -> Kiosk:
+    return text_kiosk(_GEAR)
+
+
+@pytest.mark.parametrize("question,label", [("are the sonata over-ear headphones noise cancelling", "noise-cancelling"),
+                                            ("do the lumo over-ear headphones have bluetooth", "bluetooth"),
+                                            ("does the pulse controller work on pc", "pc-compatible")])
+def test_a_yes_no_feature_question_is_answered_from_the_labels(gear, question, label):
+    a = gear.ask(question)
+    assert a.answer == f"Yes, {a.sentences[0].split(',', 1)[1].split(' is listed')[0].strip()} is listed as {label}.", a.answer
+    assert a.kind == "feature"
+
+
+def test_a_feature_no_label_says_is_not_confirmed_and_the_description_is_quoted(gear):
+    a = gear.ask("is the harbor ukulele solid wood")
+    assert "can't confirm solid wood" in a.answer and "laminate" in a.answer and "Yes" not in a.answer, a.answer
+    b = gear.ask("do the lumo earbuds have bluetooth")
+    assert "can't confirm bluetooth" in b.answer and "Yes" not in b.answer, b.answer
+
+
+def test_a_plain_product_question_is_no_feature_question(gear):
+    assert gear.ask("is the harbor soprano ukulele in stock").kind == "product"
+    assert "Yes" in gear.ask("do you have the harbor soprano ukulele").answer
+
+
+@pytest.mark.parametrize("question", ["do you sell laptops", "do you sell printers"])
+def test_a_thing_a_description_only_mentions_is_not_sold(gear, question):
+    a = gear.ask(question)
+    assert "don't carry" in a.answer and "$" not in a.answer, a.answer
