@@ -128,7 +128,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # ("latex free", "non toxic"), like the dietary ones.
     text = strip_constraints(it.text)
     for tag, rx in index.labels:
-        if m := rx.search(it.text):
+        if (m := rx.search(it.text)) and not (it.kinds & {PRICE, STOCK, LOCATION} and _label_in_name(tag, it.text, index)):
             if tag == "age":
                 tag = asked_age(m)
             if tag not in it.dietary:
@@ -207,8 +207,15 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return Plan("feature", it, products=[product], sentences=T.feature(product, feature), asked=asked)
     # "how much to rent a keyboard", "can I bring the pram back": a service the store does, named by its verb, is the row
     # about it -- the keyboard's price or the pram's place is not what was asked.
-    if DIETARY not in it.kinds and (service := index.service_row(q)) is not None:
+    # ("how much to sharpen a serrated knife": a label word the row itself speaks of is no dietary question)
+    if (service := index.service_row(q)) is not None and (DIETARY not in it.kinds or all(
+            fold_contains(service.entry.question + " " + service.entry.answer, c.replace("-", " ")) for c in it.dietary)):
         return Plan("faq", it, faq=service.entry, sentences=_sentences(service.entry.answer, index), asked=asked)
+    # "how many points do i need to get money off": no product has any of the words, an FAQ row has the thing asked about
+    # and half of them -- a count or price word does not make it a product question
+    if (not use_faq and DIETARY not in it.kinds and best_faq is not None and best_faq.coverage >= 0.5 and best_faq.head_hit
+            and not any(m.strict > 0 for m in matches) and index.faq_has_thing(q, best_faq.entry)):  # not "birthday cards"
+        use_faq = True
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
@@ -277,6 +284,18 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if partial:
         sentences.append(T.alternatives(partial, currency))
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", fold(text))
+
+
+def _label_in_name(tag: str, question: str, index: Index) -> bool:
+    """"do you have the greenpan nonstick pan in stock": the label is a word of the product's name the shopper typed
+    (with another of its name words), not a constraint -- in a question about its stock, price or place."""
+    asked = set(words(question))
+    return any(_compact(tag) in _compact(p.name) and len(asked & (set(words(p.name)) - set(words(tag.replace("-", " "))) - STOPWORDS)) >= 1
+               for p in index.catalog.products.values())
 
 
 _YES_NO = re.compile(r"^(?:is|are|does|do|has|have|can|will|would|could)\s+(?:the|this|that|your|these|those|a|an)\s+(?P<rest>.+?)[\s?!.]*$")

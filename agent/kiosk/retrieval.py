@@ -71,6 +71,10 @@ _INTENT_TYPOS = {"prise": "price", "prises": "prices", "stok": "stock", "instock
 _NOUN_STOPWORDS = frozenset(stem(w) for w in ("pick", "shelf", "rack", "fridge", "freezer", "chiller", "counter", "bit", "stock"))
 
 
+# The last word of a label that says what the product suits or resists, not what it is ("microwave-safe", "nut-free").
+_LABEL_SUFFIXES = frozenset({"safe", "free", "friendly", "compatible", "ready", "proof", "resistant", "based", "only", "included"})
+
+
 # What a store does rather than sells, by family: "rent a keyboard" is the "Can I rent an instrument?" row, "can I pay for a
 # piano in installments" the payment row, "bring the meat back" the returns row -- whatever the thing is.
 _SERVICE_FAMILIES = {
@@ -82,7 +86,7 @@ _SERVICE_FAMILIES = {
     "pay": ("pay", "paying", "payment", "payments", "installment", "installments", "instalment", "instalments", "finance",
             "financing", "afterpay"),
     "layby": ("layby", "laybys"),
-    "sharpen": ("sharpen", "sharpening"),
+    "sharpen": ("sharpen", "sharpening", "sharpened"),
     "install": ("install", "installing", "installation", "fitting"),
     "warranty": ("warranty", "warranties", "guarantee", "guaranteed"),
 }
@@ -195,7 +199,7 @@ def _doc_words(p: Product) -> tuple[set[str], set[str]]:
     return name, allw
 
 
-_SOUNDS = [(re.compile(r"y"), "i"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"ck|q"), "k"), (re.compile(r"c"), "k"), (re.compile(r"ph"), "f"),
+_SOUNDS = [(re.compile(r"y"), "i"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu(?=e)|ck|q"), "k"), (re.compile(r"c"), "k"), (re.compile(r"ph"), "f"),
            (re.compile(r"z"), "s"), (re.compile(r"(?<=[^aeiou])h"), ""), (re.compile(r"(.)\1+"), r"\1")]
 
 
@@ -508,6 +512,8 @@ class Index:
                     continue
                 if all(phrase[k] in fixed[i + k] for k in range(n)):
                     merged = set(means) | {" ".join(phrase)}
+                    if "".join(phrase) in self._vocab_set:  # "coffee maker" is the "Coffeemaker" too
+                        merged.add("".join(phrase))
                     # the phrase becomes one term: "phone charger" is one thing
                     terms[i] = Term(" ".join(phrase), frozenset(merged), pos=terms[i].pos)
                     for j in range(i + 1, i + n):
@@ -542,8 +548,11 @@ class Index:
         """"guitar picks", "bike rack", "drill bits": a question word that is also a thing this store's product names
         use, right after a word naming what kind (not "pick up", not "the rack")."""
         t = toks[i]
-        return (t in _NOUN_STOPWORDS and i > 0 and toks[i - 1] not in STOPWORDS and not (i + 1 < len(toks) and toks[i + 1] == "up")
-                and any(t in name for name, _ in self._docs.values()))
+        if t not in _NOUN_STOPWORDS or i == 0 or (i + 1 < len(toks) and toks[i + 1] == "up"):
+            return False
+        if i == len(toks) - 1 and toks[i - 1] in ("have", "sell", "carry", "stock", "any"):
+            return True  # "do u have fridges": the thing asked for, whether or not this store has one
+        return toks[i - 1] not in STOPWORDS and any(t in name for name, _ in self._docs.values())
 
     def _real_words(self, terms: list[Term]) -> list[Term]:
         """A correctly spelled English word is no misspelling: "dog doors" is not the Odor Remover (labelled "dog"), "the
@@ -783,7 +792,10 @@ class Index:
             asked_terms = frozenset(i for i, t in enumerate(q.terms) if _covers(t.alternatives, qw))
             out.append(FaqMatch(self._faq[int(row)], hit / len(q.terms), spec, known_hit / len(known) if known else 0.0, head_hit, head_asked,
                                 asked_terms))
-        out.sort(key=lambda m: (-m.coverage, -m.specificity))
+        # a tie goes to the row with the shopper's own words ("rewards card" is the rewards card row before the
+        # loyalty scheme row its meaning also finds)
+        typed = {w for t in q.terms for w in t.word.split()}
+        out.sort(key=lambda m: (-m.coverage, -m.specificity, -len(typed & self._faq_words[m.entry.row][0])))
         return out[:limit]
 
     def is_kind_asked(self, q: Query, p: Product) -> bool:
@@ -792,7 +804,9 @@ class Index:
         output" is no laptop, "*printer* paper" no printer)."""
         if q.head < 0:
             return True
-        own = self._named[p.sku] | set(words(" ".join(p.tags).replace("-", " "))) | _heads(p.description)
+        # "microwave-safe" says what it can go in, not that it is a microwave
+        kinds = [t for t in p.tags if t.rsplit("-", 1)[-1] not in _LABEL_SUFFIXES]
+        own = self._named[p.sku] | set(words(" ".join(kinds).replace("-", " "))) | _heads(p.description)
         t = q.terms[q.head]
         return _covers(t.alternatives | t.weak, own)  # a looser fix counted when the product matched ("flea sprey")
 

@@ -51,7 +51,13 @@ def fold(text: str) -> str:
 # Plurals no ending rule gives back ("stanley knives" are utility knifes); "gloves", "olives", "valves" are regular.
 _IRREGULAR = {"knives": "knife", "leaves": "leaf", "loaves": "loaf", "halves": "half", "shelves": "shelf", "scarves": "scarf",
               "wolves": "wolf", "hooves": "hoof", "mice": "mouse", "geese": "goose", "feet": "foot", "teeth": "tooth",
-              "children": "child", "women": "woman", "men": "man"}
+              "children": "child", "women": "woman", "men": "man",
+              # British and American spellings meet ("fishing license" is the "licence" row)
+              "licence": "license", "licences": "license", "colour": "color", "colours": "color", "grey": "gray", "jewellery": "jewelry",
+              "aluminium": "aluminum", "mould": "mold", "moulds": "mold", "flavour": "flavor", "flavours": "flavor",
+              "favourite": "favorite", "yoghurt": "yogurt", "yoghurts": "yogurt", "doughnut": "donut", "doughnuts": "donut",
+              "pyjamas": "pajamas", "catalogue": "catalog", "programme": "program", "centre": "center", "litre": "liter",
+              "litres": "liter", "metre": "meter", "metres": "meter", "tyre": "tire", "tyres": "tire", "ukelele": "ukulele"}
 
 
 def stem(word: str) -> str:

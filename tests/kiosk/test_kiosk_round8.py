@@ -199,3 +199,53 @@ def test_a_plain_product_question_is_no_feature_question(gear):
 def test_a_thing_a_description_only_mentions_is_not_sold(gear, question):
     a = gear.ask(question)
     assert "don't carry" in a.answer and "$" not in a.answer, a.answer
+
+
+# A made-up cookshop and bait shop for round 8d: British/American spellings, labels that are part of a name, a label
+# saying what a product suits, a phrase typed as one word, and an FAQ row when no product has any of the words.
+_COOK = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "K1,Panworks Ceramic Nonstick Frying Pan 10in,Panworks,Cookware,45.00,Aisle 1,0,non-stick;pfas-free,Ceramic-coated pan.\n"
+         "K2,Glassly Food Storage Set 12 Piece,Glassly,Storage,30.00,Aisle 4,5,microwave-safe;freezer-safe,Glass boxes with lids.\n"
+         "K3,Dripwell Pour-Over Coffeemaker 6 Cup,Dripwell,Coffee,49.50,Coffee Bar,5,,Glass pour-over brewer.\n"
+         "K4,Riverside Live Nightcrawlers Dozen,Riverside,Bait,4.49,Bait Fridge,20,,A dozen fat worms.\n"
+         "K5,Brixton Beef Brisket 1.5kg,Brixton,Beef,18.75,Meat Counter,3,,Rolled brisket.\n")
+_COOK_FAQ = ("question,answer\n"
+             "Do you sell fishing licences?,An annual resident licence is $25 at the counter.\n"
+             "Do you have a loyalty program?,\"Earn 1 point per $1; every 200 points gives $10 off.\"\n"
+             "What payment methods do you accept?,Cash and cards.\n")
+
+
+@pytest.fixture
+def cook() -> Kiosk:
+    return text_kiosk(_COOK, _COOK_FAQ)
+
+
+def test_british_and_american_spellings_meet(cook):
+    assert stem("licence") == stem("license") and stem("colours") == stem("color")
+    assert "$25" in cook.ask("how much is a yearly fishing license").answer
+
+
+def test_a_label_that_is_a_word_of_the_name_is_no_constraint_in_a_stock_question(cook):
+    a = cook.ask("do you have the panworks nonstick pan in stock")
+    assert a.answer == "Panworks Ceramic Nonstick Frying Pan 10in is out of stock right now.", a.answer
+    assert cook.ask("is the panworks frying pan pfas free").answer.startswith("Yes")
+
+
+def test_a_label_saying_what_it_suits_does_not_make_it_that_thing(cook):
+    a = cook.ask("do you sell microwaves")
+    assert "don't carry" in a.answer and "$" not in a.answer, a.answer
+
+
+def test_a_phrase_typed_as_two_words_finds_the_one_word_name(cook):
+    assert "$49.50" in cook.ask("price of the dripwell coffee maker").answer
+
+
+def test_the_tail_of_a_compound_and_a_sounded_out_spelling(cook):
+    assert "$4.49" in cook.ask("how much for a dozen crawlers").answer
+    assert "$18.75" in cook.ask("how much is the brisquet").answer
+
+
+def test_no_product_has_any_word_the_faq_row_has_the_thing(cook):
+    a = cook.ask("how many points do i need to get money off")
+    assert "200 points" in a.answer, a.answer
+    assert "don't carry" in cook.ask("birthday cards").answer  # not the "cards" of the payment row
