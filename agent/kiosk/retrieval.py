@@ -89,6 +89,9 @@ _SERVICE_FAMILIES = {
     "sharpen": ("sharpen", "sharpening", "sharpened"),
     "install": ("install", "installing", "installation", "fitting"),
     "warranty": ("warranty", "warranties", "guarantee", "guaranteed"),
+    "print": ("print", "printing", "photocopy", "photocopies", "photocopying", "copying", "scan", "scanning"),
+    "engrave": ("engrave", "engraving", "engraved"),
+    "wrap": ("gift wrap", "gift wrapping", "giftwrap", "giftwrapping"),
 }
 _SERVICE = {stem(w): k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " not in w}
 _SERVICE_PHRASES = {w: k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " in w}

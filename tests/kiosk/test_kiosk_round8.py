@@ -249,3 +249,11 @@ def test_no_product_has_any_word_the_faq_row_has_the_thing(cook):
     a = cook.ask("how many points do i need to get money off")
     assert "200 points" in a.answer, a.answer
     assert "don't carry" in cook.ask("birthday cards").answer  # not the "cards" of the payment row
+
+
+def test_printing_is_a_service_the_paper_is_not():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "P1,Brightpage Copy Paper A4,Brightpage,Paper,6.00,Aisle 3,9,,Multipurpose printer paper.\n",
+                   "question,answer\nDo you do printing and photocopying?,Colour prints are $0.50 a page.\n")
+    assert "$0.50" in k.ask("how much to print in colour").answer
+    assert "$6.00" in k.ask("how much is the copy paper").answer
