@@ -257,6 +257,13 @@ def check_model_sentence(sentence: str, facts: Facts) -> list[str]:
         for text, value in _money(folded):
             if value not in own and not _faq_states(text, facts):
                 problems.append(f"price {text} is not the price of the product it names")
+        # ...and every place ("Beef Dripping 250g is in Fridge 2": Fridge 2 was the broth's, retrieved beside it)
+        theirs = {fold(p.location) for p in named}
+        unnamed = blank_out(folded, [fold(p.name) for p in facts.products])
+        for loc in sorted({fold(p.location) for p in facts.products} - theirs):
+            if re.search(rf"\b{re.escape(loc)}\b", unnamed) and not any(re.search(rf"\b{re.escape(t)}\b", loc) for t in theirs) \
+                    and not any(loc in fold(f.answer) for f in facts.faq):
+                problems.append(f"place {loc} is not where the product it names is")
     extra = sorted({w for w in words(sentence) if w not in allowed and not w.isdigit()})
     if extra:
         problems.append("uses words that are not in the facts: " + ", ".join(extra[:5]))

@@ -174,3 +174,14 @@ def test_a_model_sentence_gives_only_the_prices_of_the_products_it_names():
     assert "price $0.95 is not the price of the product it names" in bad
     assert check_model_sentence("Mint Chewing Gum is $0.80, in Slot C3.", facts) == []
     assert check_model_sentence("Mint Chewing Gum is $0.80 and Fruit Gums are $0.95.", facts) == []
+
+
+def test_a_model_sentence_gives_only_the_places_of_the_products_it_names():
+    from agent.kiosk.checker import check_model_sentence
+    cat = text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                       "D1,Beef Dripping 250g,Hartley,Fats,2.95,Fridge 1,5,,Rendered beef fat.\n"
+                       "D2,Beef Bone Broth 500ml,Hartley,Fats,6.50,Fridge 2,5,,Bone broth.\n")
+    facts = Facts(products=list(cat.products.values()), faq=[], catalog=cat)
+    assert "place fridge 2 is not where the product it names is" in check_model_sentence("Beef Dripping 250g is in Fridge 2.", facts)
+    assert check_model_sentence("Beef Dripping 250g is in Fridge 1.", facts) == []
+    assert check_model_sentence("Beef Dripping 250g is in Fridge 1 and Beef Bone Broth 500ml is in Fridge 2.", facts) == []
