@@ -326,6 +326,9 @@ def _feature_question(text: str, index: Index) -> tuple[Product, str] | None:
             j -= 1
         feature = _FEATURE_LEAD.sub("", " ".join(toks[j:])).strip()
         fw = [w for w in words(feature) if w not in STOPWORDS]
+        last = toks[-1].strip("?!.,")
+        if not fw and any(last in t.split("-") for t in p.tags if t != last):
+            return p, last  # "is the certified helmet certified": its name has the word, its labels say by whom
         if not fw or len(fw) > 4:
             return None  # "is the acoustic guitar natural": the words name the product, no feature is asked
         return p, feature

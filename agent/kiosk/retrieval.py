@@ -89,6 +89,7 @@ _SERVICE_FAMILIES = {
     "sharpen": ("sharpen", "sharpening", "sharpened"),
     "install": ("install", "installing", "installation", "fitting"),
     "warranty": ("warranty", "warranties", "guarantee", "guaranteed"),
+    "assemble": ("assemble", "assembly", "assembling", "put together"),
     "print": ("print", "printing", "photocopy", "photocopies", "photocopying", "copying", "scan", "scanning"),
     "engrave": ("engrave", "engraving", "engraved"),
     "wrap": ("gift wrap", "gift wrapping", "giftwrap", "giftwrapping"),
@@ -458,7 +459,7 @@ class Index:
                     if j > 0 and all(toks[k] in STOPWORDS for k in range(i + 1, j)) and not taken & set(range(i, j + 1)):
                         phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
                         taken.update(range(i, j + 1))
-                    elif j > 0 and phrase[1] == "back" and not taken & {i, j}:
+                    elif j > 0 and phrase[1] in ("back", "together") and not taken & {i, j}:
                         # "bring the pram back": the thing stays a word of its own
                         phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
                         taken.update((i, j))

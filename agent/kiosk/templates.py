@@ -93,7 +93,11 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     if no_tag and no_tag in p.tags:
         return f"No, {p.name} contains {_ALLERGEN_WORD.get(no_tag, no_tag.removeprefix('contains-'))}.", False
     if constraint in ("vegan", "vegetarian"):
-        return f"No, {p.name} is not labelled {constraint}.", False
+        # the store's own allergen labels say why ("contains-beeswax", "contains-fish")
+        why = [t for t in p.tags if t.startswith("contains-") and IMPLIED_TAGS.get(t) not in p.tags
+               and (constraint == "vegan" or t.removeprefix("contains-") not in _PLANT_OR_DAIRY)]
+        because = f"; it is labelled {', '.join(why)}" if why else ""
+        return f"No, {p.name} is not labelled {constraint}{because}.", False
     if other := _opposite(p, constraint):
         return f"No, {p.name} is {other}.", False
     return f"{p.name} is not labelled {constraint}, so please check the package.", None
@@ -104,6 +108,11 @@ _OPPOSITES = {"fragrance-free": ("scented", "fragranced", "perfumed"), "unscente
               "scented": ("unscented", "fragrance-free"), "wireless": ("wired",), "wired": ("wireless",), "cordless": ("corded",),
               "corded": ("cordless",), "indoor": ("outdoor", "exterior"), "outdoor": ("indoor", "interior"), "exterior": ("interior", "indoor"),
               "interior": ("exterior", "outdoor")}
+
+
+# What a vegetarian eats: "contains-dairy" says nothing about whether a sausage roll is vegetarian.
+_PLANT_OR_DAIRY = frozenset({"dairy", "milk", "lactose", "egg", "eggs", "gluten", "wheat", "nuts", "nut", "peanuts", "peanut", "tree-nuts",
+                             "soy", "sesame", "sugar", "caffeine", "mustard", "celery", "sulphites", "lupin", "honey", "alcohol"})
 
 
 def _opposite(p: Product, constraint: str) -> str | None:
@@ -125,6 +134,9 @@ def feature(p: Product, asked: str) -> list[str]:
         # "pc" is "pc-compatible", "schrader valves" "schrader"; "solid wood" is not "wood"
         if want and want[0] in tw and set(tw) - set(want) <= _FEATURE_SUFFIXES and (set(want) <= set(tw) or set(tw) - _FEATURE_SUFFIXES <= set(want)):
             return [f"Yes, {p.name} is listed as {t}."]
+    which = [t for t in p.tags if len(want) == 1 and want[0] in [stem(w) for w in t.split("-")]]
+    if which:  # "certified": listed as cpsc-certified and astm-certified
+        return [f"Yes, {p.name} is listed as {join_names(which)}."]
     out = [f"I can't confirm {asked} for {p.name}; here is what we know: {p.description.strip()}"]
     if p.tags:
         out.append(f"Its labels: {', '.join(p.tags)}.")

@@ -257,3 +257,32 @@ def test_printing_is_a_service_the_paper_is_not():
                    "question,answer\nDo you do printing and photocopying?,Colour prints are $0.50 a page.\n")
     assert "$0.50" in k.ask("how much to print in colour").answer
     assert "$6.00" in k.ask("how much is the copy paper").answer
+
+
+# A made-up surf shop for round 8e.
+_SURF = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "W1,Saltline Organic Surf Wax Cool,Saltline,Wax,4.99,Counter,20,organic;contains-beeswax,Wax made with beeswax.\n"
+         "W2,Saltline Sausage Roll,Saltline,Snacks,2.50,Counter,5,contains-gluten;contains-dairy,Pork sausage roll.\n"
+         "W3,Crestline Certified Skate Helmet,Crestline,Helmets,59.99,Protective Shelf,10,cpsc-certified;astm-certified,Skate helmet.\n"
+         "W4,Crestline Day Board Bag 6ft,Crestline,Board Bags,109.99,Wall D,4,padded,Padded bag for a shortboard.\n")
+_SURF_FAQ = "question,answer\nDo you assemble skateboards?,Assembly is free when you buy the parts here.\n"
+
+
+@pytest.fixture
+def surf() -> Kiosk:
+    return text_kiosk(_SURF, _SURF_FAQ)
+
+
+def test_not_vegan_says_which_label_rules_it_out(surf):
+    assert surf.ask("is the saltline wax vegan").answer.endswith("it is labelled contains-beeswax.")
+    # dairy and gluten say nothing about a vegetarian question
+    assert surf.ask("is the saltline sausage roll vegetarian").answer == "No, Saltline Sausage Roll is not labelled vegetarian."
+
+
+def test_a_feature_word_in_the_name_is_answered_by_the_labels_that_have_it(surf):
+    a = surf.ask("is the crestline helmet certified")
+    assert "cpsc-certified" in a.answer and "astm-certified" in a.answer and a.kind == "feature", a.answer
+
+
+def test_put_together_is_assembly(surf):
+    assert "free" in surf.ask("will you put my skateboard together for me").answer
