@@ -91,7 +91,10 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     if yes_tag in p.tags:
         return f"Yes, {p.name} is {constraint}.", True
     if no_tag and no_tag in p.tags:
-        return f"No, {p.name} contains {_ALLERGEN_WORD.get(no_tag, no_tag.removeprefix('contains-'))}.", False
+        # said as the store labels it ("contains-milk": milk, not just dairy)
+        own = [t for t in p.tags if t != no_tag and IMPLIED_TAGS.get(t) == no_tag]
+        what = own[0].removeprefix("contains-").replace("-", " ") if own else _ALLERGEN_WORD.get(no_tag, no_tag.removeprefix("contains-"))
+        return f"No, {p.name} contains {what}.", False
     if constraint in ("vegan", "vegetarian"):
         # the store's own allergen labels say why ("contains-beeswax", "contains-fish")
         why = [t for t in p.tags if t.startswith("contains-") and IMPLIED_TAGS.get(t) not in p.tags

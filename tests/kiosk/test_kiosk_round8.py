@@ -286,3 +286,9 @@ def test_a_feature_word_in_the_name_is_answered_by_the_labels_that_have_it(surf)
 
 def test_put_together_is_assembly(surf):
     assert "free" in surf.ask("will you put my skateboard together for me").answer
+
+
+def test_contains_is_said_as_the_store_labels_it():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "Y1,Dale Greek Yogurt 150g,Dale,Fridge,1.50,Fridge 1,5,contains-milk,Strained yogurt.\n")
+    assert k.ask("is the dale yogurt dairy free").answer == "No, Dale Greek Yogurt 150g contains milk."
