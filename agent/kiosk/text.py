@@ -30,7 +30,7 @@ right now soon later again already actually literally maybe perhaps probably exa
 pick picking up down out off over back use using used work working try trying
 guy guys folks mate sir madam miss love dear friend wondering wonder hoping hope think thought like would'd please kindly
 ok okay fine alright nearby near nearest around closest bring take allowed allow let
-new another until til contain contains containing safe suitable coeliac celiac halal kosher diet dietary
+wher whre wehre wat wot hw hav new another until til contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 option options choice choices stuff recommend recommendation suggest suggestion
 they them their theirs he him his she her hers someone somebody
 dont doesnt didnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt havent hasnt whats wheres thats theres hows
