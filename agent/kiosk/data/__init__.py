@@ -26,6 +26,8 @@
 # then scored first-run after round 8 at 90%, 77.5% and 95% (0 invented), before round 8d.
 # "blind44", "blind45" (surf and skate shop, Asian grocery) were written blind and sealed, then scored first-run after round 8d
 # at 85% and 97.5% (0 invented); "blind46" (hospital lobby shop), written blind and sealed, first-run after round 8e at 90%.
+# "blind47".."blind49" (auto parts store, tea and coffee shop, party supplies shop) were written blind and sealed, then scored
+# first-run after round 8f at 85%, 95% and 95% (0 invented).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -33,4 +35,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind23", "blind24", "blind25", "blind26", "blind27", "blind28",
                      "blind29", "blind30", "blind31", "blind32", "blind33", "blind34",
                      "blind35", "blind36", "blind37", "blind38", "blind39", "blind40",
-                     "blind41", "blind42", "blind43", "blind44", "blind45", "blind46")}
+                     "blind41", "blind42", "blind43", "blind44", "blind45", "blind46",
+                     "blind47", "blind48", "blind49")}
