@@ -150,6 +150,7 @@ class Query:
     head: int = -1  # index in terms of the thing asked for ("gps *tracker* for dog collar"); -1 when unknown
     split: int = -1  # word position of the 'for/with/in...' after the thing asked for; -1 when none
     split_word: str = ""  # ...and that word
+    typed: tuple[str, ...] = ()  # the words as typed, not singular ("puppies": a kind of thing, asked in the plural)
 
 
 # Words after which the shopper says what the thing is for or goes with, not what it is ("tracker for dog collar").
@@ -414,6 +415,14 @@ class Index:
             if len(cw) > 1 and cw[0] not in SOFT_WORDS:
                 starts.setdefault(cw[0], set()).add(" ".join(cw))
         self._dimensions = frozenset(w for w, cats in starts.items() if len(cats) >= 3)
+        # what the whole store is about ("coffee" in a coffee shop, a fifth of its products say so): a "coffee grinder" is
+        # any grinder here that names no other such word
+        counts: dict[str, int] = {}
+        for sku in self._docs:
+            for w in self._says[sku] - STOPWORDS:
+                counts[w] = counts.get(w, 0) + 1
+        n = max(1, len(self._docs))
+        self._themes = frozenset(w for w, c in counts.items() if len(w) > 2 and not w.isdigit() and c >= max(5, n / 5))
         # word -> the departments (categories) of the products whose name or brand has it
         self._name_cats: dict[str, set[str]] = {}
         for p in catalog.products.values():
@@ -546,7 +555,8 @@ class Index:
         head = head_index(tuple(terms), toks, self._generic)
         if head >= 0 and split >= 0 and terms[head].pos > split:
             split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
-        return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "")
+        return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "",
+                     tuple(w for w in re.split(r"[^a-z0-9]+", fold(text)) if w))
 
     def _noun_stopword(self, toks: list[str], i: int) -> bool:
         """"guitar picks", "bike rack", "drill bits": a question word that is also a thing this store's product names
@@ -667,10 +677,16 @@ class Index:
 
     def _serves_any(self, t: Term, sku: str) -> bool:
         """"dog brush" finds the Slicker Brush: a word that divides this store's categories (dog/cat in Dog Food, Cat Toys,
-        Dog Treats...) asks for nothing when the product names none of those words -- it is for any of them."""
-        if t.word not in self._dimensions:
-            return False
-        return not (self._docs[sku][1] & self._dimensions)
+        Dog Treats...) asks for nothing when the product names none of those words -- it is for any of them. So does a
+        word the whole store is about ("coffee grinder" in a coffee shop), when the product names no such word."""
+        if t.word in self._dimensions:
+            return not (self._docs[sku][1] & self._dimensions)
+        if t.word in self._themes:
+            # ...by what it says it is, less its brand and department ("Brewing Gear" is no rival to "coffee")
+            p = self.catalog.product(sku)
+            own = self._says[sku] - set(words(p.brand)) - set(words(p.category)) if p is not None else set()
+            return not (own & (self._themes | self._dimensions))
+        return False
 
     def _meaning_by_head(self, t: Term, name: set[str], doc: set[str]) -> bool:
         """"beauty blender" means "blending sponge": the Complexion *Sponge* ("a blending sponge for foundation") is one.
@@ -812,7 +828,15 @@ class Index:
         kinds = [t for t in p.tags if t.rsplit("-", 1)[-1] not in _LABEL_SUFFIXES]
         own = self._named[p.sku] | set(words(" ".join(kinds).replace("-", " "))) | _heads(p.description)
         t = q.terms[q.head]
-        return _covers(t.alternatives | t.weak, own)  # a looser fix counted when the product matched ("flea sprey")
+        if not _covers(t.alternatives | t.weak, own):  # a looser fix counted when the product matched ("flea sprey")
+            return False
+        # "do you sell flowers" -- a card with lilies on it: asked for a kind of thing (in the plural) by another name than
+        # the product's, a product whose category's head noun its name or description says it is, is that other kind
+        cat = [w for w in words(p.category) if w not in STOPWORDS]
+        plural = any(stem(w) == t.word.split()[-1] and w != t.word.split()[-1] for w in q.typed)
+        if not cat or not plural or any(cat[-1] in a.split() for a in t.alternatives) or _covers(frozenset(a for a in t.alternatives | {t.word} if _edits_within_one(a, t.word)), self._docs[p.sku][0]):
+            return True  # ("do you have maltesers", "skitles": the name itself, as typed or misspelt)
+        return not (cat[-1] in self._docs[p.sku][0] or cat[-1] in _heads(p.description))
 
     def service_row(self, q: Query) -> FaqMatch | None:
         """The FAQ row about a service the shopper asked for by its verb or noun ("rent", "pay ... in installments", "bring

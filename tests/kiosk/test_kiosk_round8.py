@@ -292,3 +292,35 @@ def test_contains_is_said_as_the_store_labels_it():
     k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
                    "Y1,Dale Greek Yogurt 150g,Dale,Fridge,1.50,Fridge 1,5,contains-milk,Strained yogurt.\n")
     assert k.ask("is the dale yogurt dairy free").answer == "No, Dale Greek Yogurt 150g contains milk."
+
+
+# A made-up coffee shop and a card shop for round 8f: the store's theme word, and a plural kind of thing by another name.
+_BEANS = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "C1,Roastly House Blend Coffee Beans 1kg,Roastly,Coffee,24.00,Shelf 1,5,,Whole coffee beans.\n"
+          "C2,Roastly Breakfast Tea 80 Bags,Roastly,Tea,5.00,Shelf 2,5,,Strong black tea.\n"
+          "C3,Roastly Decaf Coffee Beans 500g,Roastly,Coffee,14.00,Shelf 1,5,,Decaf coffee beans.\n"
+          "C4,Roastly Earl Grey Tea 50 Bags,Roastly,Tea,5.50,Shelf 2,5,,Bergamot black tea.\n"
+          "C5,Roastly Coffee Filter Papers,Roastly,Brewing Gear,3.00,Shelf 3,5,,Paper filters for coffee.\n"
+          "C6,Burrmaster Conical Burr Grinder,Burrmaster,Brewing Gear,149.00,Gear Shelf,3,,Electric burr grinder.\n"
+          "C7,Steepwell Glass Teapot 1L,Steepwell,Brewing Gear,25.00,Gear Shelf,3,,Glass pot with an infuser.\n"
+          "C8,Roastly Coffee Pot 1L,Roastly,Brewing Gear,20.00,Gear Shelf,3,,Stovetop coffee pot.\n"
+          "C9,Roastly Espresso Coffee Beans 1kg,Roastly,Coffee,26.00,Shelf 1,5,,Dark coffee beans.\n"
+          "C10,Roastly Colombia Coffee Beans 250g,Roastly,Coffee,9.00,Shelf 1,5,,Single-origin coffee.\n")
+_BEANS_FAQ = "question,answer\nCan you grind my coffee beans?,Grinding is free for beans bought here.\n"
+
+
+def test_the_stores_theme_word_is_forgiven_on_a_product_naming_no_rival():
+    k = text_kiosk(_BEANS, _BEANS_FAQ)
+    assert "$149.00" in k.ask("how much is the coffee grinder").answer
+    assert "Free" in k.ask("can you grind my coffee beans").answer.title()
+    a = k.ask("how much is the tea pot").answer
+    assert "$25.00" in a and "$20.00" not in a, a  # the coffee pot names the rival theme word
+
+
+def test_a_plural_kind_asked_by_another_name_is_not_a_product_of_another_kind():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "F1,Papyrus Sympathy Card White Lilies,Papyrus,Cards,6.95,Card Wall,5,,Sympathy card with embossed lilies.\n"
+                   "F2,Skittles Fruits Sharing Bag 136g,Mars,Sweets,2.79,Shelf 2,5,,Chewy sweets.\n")
+    a = k.ask("do you sell flowers").answer
+    assert "don't carry flowers" in a and "$" not in a, a
+    assert k.ask("do you have skitles").answer.startswith("Yes")
