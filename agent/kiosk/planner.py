@@ -326,6 +326,10 @@ def _feature_question(text: str, index: Index) -> tuple[Product, str] | None:
             j -= 1
         feature = _FEATURE_LEAD.sub("", " ".join(toks[j:])).strip()
         fw = [w for w in words(feature) if w not in STOPWORDS]
+        if not fw:  # "is the valvoline 10w30 *synthetic* oil": the feature sits inside the product's words
+            inside = [w for w in toks[k:] if words(w) and all(x not in STOPWORDS for x in words(w))
+                      and not any(a in named for t in index.query(w).terms for a in t.alternatives)]
+            feature, fw = " ".join(inside), [x for w in inside for x in words(w)]
         last = toks[-1].strip("?!.,")
         if not fw and any(last in t.split("-") for t in p.tags if t != last):
             return p, last  # "is the certified helmet certified": its name has the word, its labels say by whom

@@ -324,3 +324,11 @@ def test_a_plural_kind_asked_by_another_name_is_not_a_product_of_another_kind():
     a = k.ask("do you sell flowers").answer
     assert "don't carry flowers" in a and "$" not in a, a
     assert k.ask("do you have skitles").answer.startswith("Yes")
+
+
+def test_a_feature_word_between_the_product_words_is_the_feature():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "O1,Valvo Daily 10W-30 Conventional Motor Oil 1qt,Valvo,Oil,8.00,Aisle 1,5,conventional,Conventional oil.\n")
+    a = k.ask("is the valvo 10w30 synthetic oil")
+    assert "can't confirm synthetic" in a.answer and "conventional" in a.answer and a.kind == "feature", a.answer
+    assert k.ask("is the valvo 10w30 motor oil in stock").kind == "product"
