@@ -449,6 +449,8 @@ class Index:
                 return w
             near = [c for c in _INTENT_WORDS if len(lw) >= len(c) and _edits_within_one(lw, c)]
             return near[0] if len(near) == 1 else w
+        # "is there a charge to bring it up": the price of something, not a phone charger
+        text = re.sub(r"\b(a|any|an\s+extra|extra|the)\s+charges?\s+(?=for\b|to\b|if\b)", "a price ", text, flags=re.I)
         return re.sub(r"[A-Za-z]+", fix, text)
 
     def query(self, text: str) -> Query:
@@ -468,7 +470,7 @@ class Index:
                     if j > 0 and all(toks[k] in STOPWORDS for k in range(i + 1, j)) and not taken & set(range(i, j + 1)):
                         phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
                         taken.update(range(i, j + 1))
-                    elif j > 0 and phrase[1] in ("back", "together") and not taken & {i, j}:
+                    elif j > 0 and phrase[1] in ("back", "together", "up") and not taken & {i, j}:
                         # "bring the pram back": the thing stays a word of its own
                         phrased.append(Term(" ".join(phrase), frozenset(set(means) | {" ".join(phrase)}), pos=i))
                         taken.update((i, j))

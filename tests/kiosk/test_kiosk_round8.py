@@ -332,3 +332,12 @@ def test_a_feature_word_between_the_product_words_is_the_feature():
     a = k.ask("is the valvo 10w30 synthetic oil")
     assert "can't confirm synthetic" in a.answer and "conventional" in a.answer and a.kind == "feature", a.answer
     assert k.ask("is the valvo 10w30 motor oil in stock").kind == "product"
+
+
+def test_a_charge_to_bring_it_up_is_the_delivery_row_not_a_charger():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "H1,Belkin 20W USB-C Wall Charger,Belkin,Electronics,19.99,Wall,0,,Phone charger.\n",
+                   "question,answer\nDo you deliver to patient rooms?,Delivery to rooms is free over $15.\n")
+    a = k.ask("is there a charge to bring stuff up to my dad's room")
+    assert "free over $15" in a.answer, a.answer
+    assert "$19.99" in k.ask("how much is the belkin charger").answer
