@@ -28,6 +28,8 @@
 # at 85% and 97.5% (0 invented); "blind46" (hospital lobby shop), written blind and sealed, first-run after round 8e at 90%.
 # "blind47".."blind49" (auto parts store, tea and coffee shop, party supplies shop) were written blind and sealed, then scored
 # first-run after round 8f at 85%, 95% and 95% (0 invented).
+# "blind50".."blind52" (home brewing supplies, motorcycle gear shop, science museum gift shop) were written blind and sealed,
+# then scored first-run after round 8g at 85%, 90% and 87.5% (0 invented).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -36,4 +38,4 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind29", "blind30", "blind31", "blind32", "blind33", "blind34",
                      "blind35", "blind36", "blind37", "blind38", "blind39", "blind40",
                      "blind41", "blind42", "blind43", "blind44", "blind45", "blind46",
-                     "blind47", "blind48", "blind49")}
+                     "blind47", "blind48", "blind49", "blind50", "blind51", "blind52")}
