@@ -64,6 +64,11 @@ _STOP_LIST = sorted(stem(w) for w in ("where", "wheres", "price", "prices", "muc
 # before the question is classified, so "pilot g2 pens prise" asks for a price. "prise" is an English word, but no
 # shopper means prising something open.
 _INTENT_WORDS = ("price", "prices", "stock", "much")
+_UNITS = [(re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:litres?|liters?|ltrs?|l)\b", re.I), "l"),
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:millilitres?|milliliters?|mls?)\b", re.I), "ml"),
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:kilos?|kilograms?|kgs?)\b", re.I), "kg"),
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:grams?|grammes?|g)\b", re.I), "g"),
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:ounces?|oz)\b", re.I), "oz")]
 _INTENT_TYPOS = {"prise": "price", "prises": "prices", "stok": "stock", "instock": "in stock"}
 
 
@@ -90,6 +95,7 @@ _SERVICE_FAMILIES = {
     "install": ("install", "installing", "installation", "fitting"),
     "warranty": ("warranty", "warranties", "guarantee", "guaranteed"),
     "assemble": ("assemble", "assembly", "assembling", "put together"),
+    "grind": ("grind", "grinding", "mill", "milling", "crush", "crushing"),
     "print": ("print", "printing", "photocopy", "photocopies", "photocopying", "copying", "scan", "scanning"),
     "engrave": ("engrave", "engraving", "engraved"),
     "wrap": ("gift wrap", "gift wrapping", "giftwrap", "giftwrapping"),
@@ -449,6 +455,9 @@ class Index:
                 return w
             near = [c for c in _INTENT_WORDS if len(lw) >= len(c) and _edits_within_one(lw, c)]
             return near[0] if len(near) == 1 else w
+        # "25 litre fermenter" is the "25L Fermenter", "500 ml" the "500ml": a size as catalogs write it
+        for rx, unit in _UNITS:
+            text = rx.sub(lambda m, unit=unit: m.group(1) + unit, text)
         # "is there a charge to bring it up": the price of something, not a phone charger
         text = re.sub(r"\b(a|any|an\s+extra|extra|the)\s+charges?\s+(?=for\b|to\b|if\b)", "a price ", text, flags=re.I)
         return re.sub(r"[A-Za-z]+", fix, text)

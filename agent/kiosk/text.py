@@ -98,7 +98,7 @@ GENERIC_WORDS = frozenset(stem(w) for w in ["medicine", "medication", "meds", "r
 # Words for a whole kind of things ("the pad thai *meal*", "rain *gear*"): like GENERIC_WORDS, forgiven beside a word
 # naming the product -- but only in a store where no product is named by them ("Instant Meals", "PowerGear Pruner"), where
 # they would tell products apart. ("food" is not one: "cat food" must not find a Cat Toy.)
-KIND_WORDS = frozenset(stem(w) for w in ["meal", "meals", "gear"])
+KIND_WORDS = frozenset(stem(w) for w in ["meal", "meals", "gear", "toy", "toys"])
 # Ways of getting a product, not the product: "where do I order a coffee" is the coffee (an FAQ may still be about ordering).
 PRODUCT_VERBS = frozenset(stem(w) for w in ["order", "ordering", "reserve", "preorder", "collect"])
 
@@ -149,6 +149,7 @@ def joined_forms(text: str) -> list[str]:
     codes (letters and digits) also by their tails (``code_tails``); and initials with a number (``initial_codes``)."""
     folded = fold(text)
     joined = [m.group(0).replace("-", "") for m in _HYPHENED.finditer(folded)]
+    joined += [m.group(0).replace("'", "") for m in re.finditer(r"[a-z0-9]+(?:'[a-z0-9]+)+", folded) if not m.group(0).endswith("'s")]  # "rev'it"
     out = [stem(j) for j in joined]
     for tok in dict.fromkeys(joined + _NON_WORD.split(folded)):
         out += [stem(t) for t in code_tails(tok) if stem(t) not in out]

@@ -341,3 +341,13 @@ def test_a_charge_to_bring_it_up_is_the_delivery_row_not_a_charger():
     a = k.ask("is there a charge to bring stuff up to my dad's room")
     assert "free over $15" in a.answer, a.answer
     assert "$19.99" in k.ask("how much is the belkin charger").answer
+
+
+def test_sizes_typed_with_words_meet_the_catalogs_and_apostrophes_inside_a_name():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "Z1,Coopers 25L Plastic Fermenter with Tap,Coopers,Fermenters,39.00,Wall A,5,,Bucket fermenter.\n"
+                   "Z2,Rev'it! Eclipse 2 Mesh Jacket,Rev'it!,Jackets,199.99,Rack 1,2,mesh,Summer jacket.\n",
+                   "question,answer\nDo you mill grain?,Milling is free for grain bought here.\n")
+    assert "Wall A" in k.ask("where's the 25 litre fermenter with the tap").answer
+    assert "$199.99" in k.ask("how much is the revit eclipse jacket").answer
+    assert "free" in k.ask("will you guys crush my grain for me").answer
