@@ -72,7 +72,15 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     answer = _PAREN.sub(lambda m: m.group(1) if facts_paren(m) else m.group(0), answer)
     # sentences are not cut after "Dr." or inside a product's name ("Dr. Elsey's Cat Litter costs $21.99.")
     names = dotted_names([n for p in prods for n in (p.name, p.brand)])
-    for clause in (c for sentence in split_sentences(answer, names) for c in _CLAUSE.split(sentence)):
+    # a name with commas in it ("Beeswax Food Wraps (S, M, L)") is not cut into clauses
+    comma_names = sorted({p.name for p in prods if _CLAUSE.search(p.name)}, key=len, reverse=True)
+
+    def clauses(sentence: str) -> list[str]:
+        for n in comma_names:
+            sentence = sentence.replace(n, n.replace(",", "\x01").replace(";", "\x02"))
+        return [c.replace("\x01", ",").replace("\x02", ";") for c in _CLAUSE.split(sentence)]
+
+    for clause in (c for sentence in split_sentences(answer, names) for c in clauses(sentence)):
         c = fold(clause)
         named = named_in(c)
         # A clause that quotes an FAQ answer word for word ("$4 per hour" for parking) states the store's own fact.
@@ -96,7 +104,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
 
 def is_correct(answer: str, q: dict[str, Any]) -> bool:
     a = fold(answer)
-    if q.get("category") not in (None, "not_carried") and "don't carry" in a:
+    if q.get("category") not in (None, "not_carried", "injection", "off_topic") and ("don't carry" in a or "couldn't find" in a):
         return False  # the right fact mentioned only as an alternative is still a wrong answer
     return all(fold(m) in a for m in q.get("must", [])) and not any(fold(m) in a for m in q.get("must_not", []))
 

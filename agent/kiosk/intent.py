@@ -111,6 +111,33 @@ def is_age_constraint(constraint: str) -> bool:
     return constraint == "age" or constraint.startswith("age-")
 
 
+# Labels that rule out a use a shopper names by another word: asked "in my saltwater tank" of a "freshwater-only" product,
+# or "in the dishwasher" of a "hand-wash-only" one, the answer is no. Keyed by the label less "-only"/"-safe".
+OPPOSITE_WORDS: dict[str, frozenset[str]] = {
+    "freshwater": frozenset({"saltwater", "marine", "reef", "salt"}), "saltwater": frozenset({"freshwater"}),
+    "marine": frozenset({"freshwater"}), "reef": frozenset({"freshwater"}),
+    "hand-wash": frozenset({"dishwasher", "machine"}), "handwash": frozenset({"dishwasher", "machine"}),
+    "indoor": frozenset({"outdoor", "outside", "outdoors", "exterior"}), "outdoor": frozenset({"indoor", "inside", "indoors", "interior"}),
+    "interior": frozenset({"exterior", "outdoor", "outside"}), "exterior": frozenset({"interior", "indoor", "inside"}),
+    "wired": frozenset({"wireless", "cordless"}), "corded": frozenset({"cordless", "wireless", "battery"}),
+    "gas": frozenset({"charcoal", "pellet", "electric"}), "charcoal": frozenset({"gas", "propane", "pellet", "electric"}),
+    "left-handed": frozenset({"right", "righty"}), "right-handed": frozenset({"left", "lefty"}),
+}
+
+
+def label_base(tag: str) -> str:
+    """"freshwater-only" -> "freshwater", "hand-wash-only" -> "hand-wash": the label's own words, less its qualifier."""
+    for end in ("-only", "-use", "-safe"):
+        if tag.endswith(end):
+            return tag[: -len(end)]
+    return tag
+
+
+def opposite_label(tags: tuple[str, ...] | list[str], said: set[str]) -> str | None:
+    """The label among ``tags`` that the shopper's words ``said`` (lowercase, as typed) rule out, if any."""
+    return next((t for t in tags if OPPOSITE_WORDS.get(label_base(t), frozenset()) & said), None)
+
+
 def constraint_tags(constraint: str) -> tuple[str, str | None]:
     """(tag that says yes, tag that says no); a store's own labels ("latex-free", "non-toxic") work like the dietary ones."""
     if constraint in DIETARY_TAGS:
@@ -156,7 +183,7 @@ def _contains(x: str) -> re.Pattern[str]:
     """
     return re.compile(rf"\b(contain|contains|containing)\s+(any\s+)?(?P<x1>{x})\b"
                       rf"|\b(have|has|got)\s+(any\s+)?(?P<x2>{x})\s+in\b|\bis\s+there\s+(any\s+)?(?P<x3>{x})\s+in\b"
-                      rf"|\b(does|do|did)\s+(?!you\b|u\b|ya\b|we\b)[a-z0-9' ]{{1,40}}?\bhave\s+(any\s+)?(?P<x4>{x})\b"
+                      rf"|\b(does|do|did)\s+(?!you\b|u\b|ya\b|we\b)[a-z0-9' ]{{1,64}}?\bhave\s+(any\s+)?(?P<x4>{x})\b"
                       rf"(?!\s+(butter|bar|bars|milk|bread|flour|oil|mix|cake))")
 
 

@@ -74,6 +74,14 @@ _CONTRACTED = frozenset({"where", "wheres", "what", "whats", "who", "how", "it",
 # "can you get a book in for me": asking the store to order it (a service), not where a book is
 _GET_IN = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u|ya)\s+get(?P<what>(?:\s+[a-z']+){1,4}?)\s+in\b(?:\s+for\s+(?:me|us)\b)?"
                      r"(?=\s*$|\s*[?.!]|\s+(?:if|please|when|soon|from)\b)")
+# "will you bring a grill to my house": a delivery, with the thing in between
+_HOME = r"(?:my|our|the)\s+(?:house|home|place|door|flat|apartment|address|office)"
+_TO_HOUSE = re.compile(r"\b(?:bring|brings|take|send|drop|get)(?P<what>(?:\s+(?!to\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|at)\s+"
+                       + _HOME + r"\b")
+# "do you come to my house to clean my tank": a visit to the shopper's home, a service
+_COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round\s+)?(?:to\s+)?" + _HOME + r"\b")
+# "get my skis waxed", "have my jeans taken up": the shopper's thing done to -- a service
+_DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these|this|the|some)\s+(?:[a-z']+\s+){1,3}?(?P<done>[a-z]{3,}ed)\b")
 # "do I need to book", "can I book in": booking an appointment (a service), not a book. After 'to/I/we/can...', and not
 # "book club", "book shop"
 # "book my dog in": who is booked in is not the thing asked about
@@ -136,6 +144,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 it.kinds.add(DIETARY)
             text = rx.sub(cut_constraint, text)
     text = _GET_IN.sub(lambda m: "order" + m["what"], text)
+    text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
+    text = _COME_OUT.sub("home visit", text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)
     q = index.query(text)
     asked = _object_words(text)
@@ -211,6 +221,16 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (service := index.service_row(q)) is not None and (DIETARY not in it.kinds or all(
             fold_contains(service.entry.question + " " + service.entry.answer, c.replace("-", " ")) for c in it.dietary)):
         return Plan("faq", it, faq=service.entry, sentences=_sentences(service.entry.answer, index), asked=asked)
+    # "how much to get my skis waxed": the thing done is the store's service, not the Waxing Iron
+    if (not use_faq and DIETARY not in it.kinds and (done := _DONE_TO.search(text))
+            and (row := index.done_to_row(q, done["done"])) is not None):
+        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+    # "can i control the fluval light from my phone", "can i use flourish in my saltwater tank": a use of one named
+    # product, answered from its labels and description (after the services: "can i return the kettle" is one)
+    if (not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION}
+            and (feat := _feature_question(text, index, verbs=True))):
+        product, feature = feat
+        return Plan("feature", it, products=[product], sentences=T.feature(product, feature), asked=asked)
     # "how many points do i need to get money off": no product has any of the words, an FAQ row has the thing asked about
     # and half of them -- a count or price word does not make it a product question
     if (not use_faq and DIETARY not in it.kinds and best_faq is not None and best_faq.coverage >= 0.5 and best_faq.head_hit
@@ -245,6 +265,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 and (not only_kind or index.is_kind_asked(q, m.product))]
 
     if DIETARY in it.kinds and it.dietary:
+        # "can the thermapen one get wet, is it waterproof": the words after the one product named are about the label
+        if not full and (m := _YES_NO.match(" ".join(fold(text).split()))) and (found := _prefix_product(m["rest"].split(), index)):
+            pq = index.query(" ".join(m["rest"].split()[: found[1]]))
+            full = [x for x in index.products(pq) if x.product is found[0]]
         return _plan_dietary(it, index, q, full, asked, currency)
 
     if full:
@@ -299,18 +323,25 @@ def _label_in_name(tag: str, question: str, index: Index) -> bool:
 
 
 _YES_NO = re.compile(r"^(?:is|are|does|do|has|have|can|will|would|could)\s+(?:the|this|that|your|these|those|a|an)\s+(?P<rest>.+?)[\s?!.]*$")
+# "can i control the fluval light from my phone", "can i use seachem flourish in my tank": what the shopper would do with
+# one named product -- asked of its labels and description like any other feature
+_CAN_I = re.compile(r"^(?:can|could|will|would)\s+(?:i|we|you)\s+(?P<verb>[a-z]+)\s+(?:the|this|that|these|those|a|an|my)?\s*(?P<rest>.+?)[\s?!.]*$")
+# verbs that ask for the store's service or a product itself, never a feature ("can i return the kettle")
+_NOT_FEATURE_VERBS = frozenset({"return", "exchange", "buy", "get", "find", "see", "order", "reserve", "pay", "book", "collect", "bring",
+                                "take", "have", "try", "rent", "hire", "borrow", "swap", "refund", "pick", "look", "check", "afford",
+                                "sell", "trade", "repair", "fix", "ask", "talk", "speak", "leave", "park", "put", "wrap"})
 # words between the product and its feature: "does the piano *have* bluetooth", "is the uke *made of* solid wood"
 _FEATURE_LEAD = re.compile(r"^(?:(?:have|has|got|come|comes|with|made|of|from|in|on|for|a|an|any|use|uses|take|takes|support|supports|work|works|"
-                           r"got|get|include|includes|been|really|actually|properly|fully|proper|real)\s+)+")
+                           r"got|get|include|includes|been|really|actually|properly|fully|proper|real|contain|contains)\s+)+")
+# ...and what may close it: "have any wool *in it*"
+_FEATURE_TAIL = re.compile(r"(?:\s+(?:in|on|inside)\s+(?:it|them|this|that|there))+$")
+# the verb after a product's name that starts its feature, even when the words after it are also the product's kind
+# ("does the chenille yarn *have* any wool in it": wool is a kind of yarn, but here the thing asked about)
+_FEATURE_VERBS = frozenset({"have", "has", "contain", "contains", "include", "includes", "come", "comes"})
 
 
-def _feature_question(text: str, index: Index) -> tuple[Product, str] | None:
-    """(the product, the feature asked about) when the question is "is/does the <one product> <feature>" and the words
-    before the feature name exactly one product by name (the feature's words are not all in its name)."""
-    m = _YES_NO.match(" ".join(fold(text).split()))
-    if not m:
-        return None
-    toks = m.group("rest").split()
+def _prefix_product(toks: list[str], index: Index) -> tuple[Product, int] | None:
+    """The one product the longest leading run of ``toks`` names (by name, every word), and that run's length."""
     for k in range(len(toks) - 1, 0, -1):
         q = index.query(" ".join(toks[:k]))
         if not q.terms:
@@ -318,25 +349,51 @@ def _feature_question(text: str, index: Index) -> tuple[Product, str] | None:
         full = [x for x in index.products(q) if x.strict >= 0.999 and x.name_coverage > 0]
         if len(full) != 1 and not (len(full) > 1 and full[0].specificity > full[1].specificity + 0.2):
             continue
-        p = full[0].product
-        # the feature is what follows the last word naming the product ("sony headphones | noise cancelling")
-        named = set(words(p.name)) | set(words(p.brand)) | set(words(p.category))
-        j = len(toks)
-        while j > 1 and not any(a in named for t in index.query(toks[j - 1]).terms for a in t.alternatives):
-            j -= 1
-        feature = _FEATURE_LEAD.sub("", " ".join(toks[j:])).strip()
-        fw = [w for w in words(feature) if w not in STOPWORDS]
-        if not fw:  # "is the valvoline 10w30 *synthetic* oil": the feature sits inside the product's words
-            inside = [w for w in toks[k:] if words(w) and all(x not in STOPWORDS for x in words(w))
-                      and not any(a in named for t in index.query(w).terms for a in t.alternatives)]
-            feature, fw = " ".join(inside), [x for w in inside for x in words(w)]
-        last = toks[-1].strip("?!.,")
-        if not fw and any(last in t.split("-") for t in p.tags if t != last):
-            return p, last  # "is the certified helmet certified": its name has the word, its labels say by whom
-        if not fw or len(fw) > 4:
-            return None  # "is the acoustic guitar natural": the words name the product, no feature is asked
-        return p, feature
+        return full[0].product, k
     return None
+
+
+def _feature_question(text: str, index: Index, verbs: bool = False) -> tuple[Product, str] | None:
+    """(the product, the feature asked about) when the question is "is/does the <one product> <feature>" and the words
+    before the feature name exactly one product by name (the feature's words are not all in its name). With ``verbs``,
+    also "can I <verb> the <product> <more>", the verb and the more being the feature."""
+    folded = " ".join(fold(text).split())
+    lead = ""
+    if not (m := _YES_NO.match(folded)):
+        if not verbs or not (m := _CAN_I.match(folded)) or m["verb"] in _NOT_FEATURE_VERBS or (
+                m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean")):
+            return None
+        lead = m["verb"]
+    toks = m.group("rest").split()
+    found = _prefix_product(toks, index)
+    if found is None:
+        return None
+    p, k = found
+    # the feature is what follows the last word naming the product ("sony headphones | noise cancelling")
+    named = set(words(p.name)) | set(words(p.brand)) | set(words(p.category))
+    j = len(toks)
+    while j > 1 and not any(a in named for t in index.query(toks[j - 1]).terms for a in t.alternatives):
+        j -= 1
+    first = next((i for i, t in enumerate(toks) if any(a in named for x in index.query(t).terms for a in x.alternatives)), 0)
+    verb_at = [i for i in range(first + 1, j) if toks[i] in _FEATURE_VERBS]
+    if verb_at:
+        j = verb_at[-1] + 1
+    feature = _FEATURE_TAIL.sub("", _FEATURE_LEAD.sub("", " ".join(toks[j:])).strip()).strip()
+    if lead:
+        if not feature:
+            return None  # "can i see the blue kettle": the product itself is asked for
+        feature = f"{lead} it {' '.join(toks[j:])}"  # "control it from my phone": as said
+    fw = [w for w in words(feature) if w not in STOPWORDS]
+    if not fw:  # "is the valvoline 10w30 *synthetic* oil": the feature sits inside the product's words
+        inside = [w for w in toks[k:] if words(w) and all(x not in STOPWORDS for x in words(w))
+                  and not any(a in named for t in index.query(w).terms for a in t.alternatives)]
+        feature, fw = " ".join(inside), [x for w in inside for x in words(w)]
+    last = toks[-1].strip("?!.,")
+    if not fw and any(last in t.split("-") for t in p.tags if t != last):
+        return p, last  # "is the certified helmet certified": its name has the word, its labels say by whom
+    if not fw or len(fw) > (6 if lead else 4):
+        return None  # "is the acoustic guitar natural": the words name the product, no feature is asked
+    return p, feature
 
 
 def _asks_product_place(it: Intent, m: Match, f: FaqMatch) -> bool:

@@ -68,7 +68,10 @@ _UNITS = [(re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:litres?|liters?|ltrs?|l)\b", re.I
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:millilitres?|milliliters?|mls?)\b", re.I), "ml"),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:kilos?|kilograms?|kgs?)\b", re.I), "kg"),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:grams?|grammes?|g)\b", re.I), "g"),
-          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:ounces?|oz)\b", re.I), "oz")]
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:ounces?|oz)\b", re.I), "oz"),
+          # "6 inch boot" is the "6 in" one: the number says it, and a bare "in" would read as "for/in" after the thing
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inch|inches|\")(?=\W|$)", re.I), ""),
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:foot|feet|ft)\b", re.I), " ft")]
 _INTENT_TYPOS = {"prise": "price", "prises": "prices", "stok": "stock", "instock": "in stock"}
 
 
@@ -83,10 +86,10 @@ _LABEL_SUFFIXES = frozenset({"safe", "free", "friendly", "compatible", "ready", 
 # What a store does rather than sells, by family: "rent a keyboard" is the "Can I rent an instrument?" row, "can I pay for a
 # piano in installments" the payment row, "bring the meat back" the returns row -- whatever the thing is.
 _SERVICE_FAMILIES = {
-    "rent": ("rent", "rental", "rentals", "renting", "hire", "hiring"),
+    "rent": ("rent", "rental", "rentals", "renting", "hire", "hiring", "borrow", "borrowing", "loan", "lend"),
     "return": ("return", "returns", "returning", "refund", "refunds", "exchange", "exchanges", "bring back", "take back", "send back",
                "change mind"),
-    "repair": ("repair", "repairs", "fix", "fixing", "mend", "mending"),
+    "repair": ("repair", "repairs", "fix", "fixing", "mend", "mending", "resole", "resoling", "reheel", "reheeling"),
     "deliver": ("deliver", "delivery", "deliveries", "delivering", "shipping", "ship"),
     "pay": ("pay", "paying", "payment", "payments", "installment", "installments", "instalment", "instalments", "finance",
             "financing", "afterpay"),
@@ -99,6 +102,10 @@ _SERVICE_FAMILIES = {
     "print": ("print", "printing", "photocopy", "photocopies", "photocopying", "copying", "scan", "scanning"),
     "engrave": ("engrave", "engraving", "engraved"),
     "wrap": ("gift wrap", "gift wrapping", "giftwrap", "giftwrapping"),
+    "class": ("class", "classes", "course", "courses", "workshop", "workshops", "lesson", "lessons", "tuition"),
+    "visit": ("visit", "visits", "home visit", "house call", "house calls", "callout", "call out"),
+    "alter": ("alter", "altering", "alteration", "alterations", "hem", "hems", "hemming", "hemmed", "take up", "taking up",
+              "shorten", "shortening", "tailor", "tailoring"),
 }
 _SERVICE = {stem(w): k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " not in w}
 _SERVICE_PHRASES = {w: k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " in w}
@@ -861,7 +868,10 @@ class Index:
         asked = [(i, k) for i, t in enumerate(q.terms) if (k := family(t)) is not None]
         if not asked:
             return None
-        best: tuple[int, FaqMatch] | None = None
+        return self._service_rows(q, asked)
+
+    def _service_rows(self, q: Query, asked: list[tuple[int, str]]) -> FaqMatch | None:
+        best: tuple[tuple[int, int, int], FaqMatch] | None = None
         for i, k in asked:
             t = q.terms[i]
             if " " not in t.word and any(t.word in self._docs[sku][0] for sku in self._docs):
@@ -870,12 +880,46 @@ class Index:
                 continue  # a modifier of the thing asked for ("rental skis" are skis)
             for row, (qw, aw) in self._faq_words.items():
                 said = qw | set(words(self._faq[row].question.replace("-", "")))  # "lay-by" is "layby"
-                if not any(_SERVICE.get(w) == k for w in said):
+                in_question = any(_SERVICE.get(w) == k for w in said)
+                # a row whose question does not name the service may still offer it in its answer in the shopper's own
+                # word ("What if I forget my containers?" -- "Borrow a jar from our jar library"); only as a fallback
+                in_answer = not in_question and bool({t.word, *t.alternatives} & aw)
+                if not in_question and not in_answer:
                     continue
                 # the word as typed beats its family ("layby" is the lay-by row, not the payment methods row)
-                score = (bool(t.alternatives & said), sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw)))
+                score = (int(in_question), int(bool(t.alternatives & said)),
+                         sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw)))
                 if best is None or score > best[0]:
-                    best = (score, FaqMatch(self._faq[row], (score[1] + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i})))
+                    best = (score, FaqMatch(self._faq[row], (score[2] + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i})))
+        return best[1] if best else None
+
+    def _offered(self, row: int, root: str) -> bool:
+        """The row's answer offers the thing at a price (or free) in the clause that names it ("A hot wax is $25")."""
+        for clause in re.split(r"[,;.](?!\d)", fold(self._faq[row].answer)):
+            if any(_root(w) == root for w in words(clause)) and re.search(r"[$€£]\s*\d|\bfree\b", clause):
+                return True
+        return False
+
+    def done_to_row(self, q: Query, participle: str) -> FaqMatch | None:
+        """"get my skis waxed", "have my boots stretched": the thing done to the shopper's own thing is a service, the row
+        offering it (in its question or answer) is meant, even where a product is named by the word ("Ski Wax")."""
+        root = _root(stem(participle))
+        if len(root) < 3:
+            return None
+        i = next((j for j, t in enumerate(q.terms) if _root(t.word) == root), -1)
+        if i < 0:
+            return None
+        best: tuple[tuple[int, int], FaqMatch] | None = None
+        for row, (qw, aw) in self._faq_words.items():
+            hit = [w for w in qw | aw if _root(w) == root]
+            if not hit:
+                continue
+            score = (int(any(_root(w) == root for w in qw)),
+                     sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw)))
+            if not score[0] and not score[1] and not self._offered(row, root):
+                continue  # only a passing word of the answer ("a re-check every 3 months"): not the row about it
+            if best is None or score > best[0]:
+                best = (score, FaqMatch(self._faq[row], (score[1] + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i})))
         return best[1] if best else None
 
     def faq_covering(self, q: Query, exact_head: bool = False) -> tuple[FaqMatch, float] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from agent.kiosk.catalog import IMPLIED_TAGS, Product
-from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_constraint, is_age_tag
+from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_constraint, is_age_tag, label_base, opposite_label
 from agent.kiosk.text import stem
 
 
@@ -127,6 +127,17 @@ def _opposite(p: Product, constraint: str) -> str | None:
 
 
 _FEATURE_SUFFIXES = frozenset({"compatible", "friendly", "ready", "safe", "approved", "certified", "tested"})
+# the words of doing, not of the feature: "can it *go in the* dishwasher", "can i *use* it in my tank"
+_USE_WORDS = frozenset({"go", "goe", "put", "be", "in", "into", "the", "it", "a", "an", "use", "my", "on", "of", "is", "can"})
+_ABLE = ("able", "ible", "ing", "ed", "er")
+
+
+def _root(w: str) -> str:
+    """"washable", "washing" and "wash" are one word here."""
+    for end in _ABLE:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            return w[: -len(end)]
+    return w
 
 
 def feature(p: Product, asked: str) -> list[str]:
@@ -140,6 +151,14 @@ def feature(p: Product, asked: str) -> list[str]:
     which = [t for t in p.tags if len(want) == 1 and want[0] in [stem(w) for w in t.split("-")]]
     if which:  # "certified": listed as cpsc-certified and astm-certified
         return [f"Yes, {p.name} is listed as {join_names(which)}."]
+    # "go in the washing machine" is "machine-washable": the label's words, in any order and form, are what was asked
+    said = {_root(stem(w)) for w in re.findall(r"[a-z0-9]+", asked.lower())} - _USE_WORDS
+    for t in p.tags:
+        tw = {_root(stem(w)) for w in re.split(r"[\s-]+", label_base(t)) if w} - _FEATURE_SUFFIXES
+        if len(tw) >= 2 and tw == said:
+            return [f"Yes, {p.name} is listed as {t}."]
+    if other := opposite_label(p.tags, set(re.findall(r"[a-z]+", asked.lower()))):
+        return [f"No, {p.name} is labelled {other}."]
     out = [f"I can't confirm {asked} for {p.name}; here is what we know: {p.description.strip()}"]
     if p.tags:
         out.append(f"Its labels: {', '.join(p.tags)}.")

@@ -103,8 +103,12 @@ KIND_WORDS = frozenset(stem(w) for w in ["meal", "meals", "gear", "toy", "toys"]
 PRODUCT_VERBS = frozenset(stem(w) for w in ["order", "ordering", "reserve", "preorder", "collect"])
 
 
+# "Bar-B-Q Sauce", "bar b que": the one word shoppers type ("bbq")
+_BBQ = re.compile(r"\bbar[\s-]*b[\s-]*q(?:ue)?\b")
+
+
 def words(text: str) -> list[str]:
-    return [stem(w) for w in _NON_WORD.split(fold(text)) if w]
+    return [stem(w) for w in _NON_WORD.split(_BBQ.sub("bbq", fold(text))) if w]
 
 
 _HYPHENED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")

@@ -1,0 +1,120 @@
+"""Round 9: services asked by what is done to the shopper's own thing ("get my skis waxed"), home visits and deliveries
+("come to my house", "bring it to my house"), classes, borrowing; features asked as a use ("can I use X in my saltwater
+tank", "can it go in the washing machine"); sizes in inches; "Bar-B-Q"; names with commas in the invented-fact counter."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.kiosk.evaluate import invented_facts, is_correct
+from agent.kiosk.service import Kiosk
+
+from .conftest import text_catalog, text_kiosk
+
+# A made-up outdoor-and-home shop: none of these rows come from an eval set.
+_SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "S1,Alpenglow Glide Universal Ski Wax 60g,Alpenglow,Ski Care,11.00,Wall 2,9,,All-temperature rub-on wax.\n"
+         "S2,Alpenglow Waxing Iron 230V,Alpenglow,Ski Care,89.00,Wall 2,3,,Thermostatic iron for hot waxing.\n"
+         "S3,Reefline Plant Boost 250 mL,Reefline,Plant Care,9.50,Plant Bay,7,freshwater-only;fertilizer,Liquid fertiliser for planted tanks.\n"
+         "S4,Lumen Tank Light 60 cm,Lumen,Lighting,120.00,Aisle 2,4,bluetooth;dimmable,App-controlled LED light with sunrise mode.\n"
+         "S5,Tumble Kids' Trainer Sizes 4-10,Tumble,Kids Shoes,39.00,Kids Corner,6,machine-washable,Velcro trainer with a toe bumper.\n"
+         "S6,Hearth Cast Iron Skillet 26 cm,Hearth,Cookware,35.00,Aisle 4,5,hand-wash-only,Pre-seasoned skillet.\n"
+         "S7,Ridgeway Premium 6 in Leather Boot,Ridgeway,Boots,150.00,Wall B,3,waterproof,Six-inch lace-up work boot.\n"
+         "S8,Smokehouse Original Bar-B-Q Sauce 18 oz,Smokehouse,Sauces,5.29,Aisle 1,12,vegan,Tangy tomato sauce.\n"
+         "S9,\"Honeycomb Wax Wraps (S, M, L)\",Honeycomb,Kitchen,21.00,Aisle 4,8,,Three reusable food wraps.\n"
+         "S10,Cosy Knit Chenille Yarn 300 g,Cosy Knit,Yarn,12.99,Aisle 5,20,100-percent-polyester,Soft chenille for blankets.\n"
+         "S11,Quickread Pocket Thermometer,Quickread,Thermometers,49.00,Counter,4,waterproof;backlit,Reads in two seconds.\n")
+_FAQ = ("question,answer\n"
+        "What tuning services do you offer?,\"A hot wax is $25, and a full tune is $65; most are ready the next day.\"\n"
+        "Do you offer tank maintenance?,\"Our technicians make in-home maintenance visits from $75 per visit.\"\n"
+        "Do you deliver?,\"We deliver within 20 miles for $15.\"\n"
+        "Do you run workshops?,\"Our beginner knitting workshop is $30 per person on Saturdays.\"\n"
+        "What if I forget my bags?,\"Borrow a cotton bag from our bag library for a $1 deposit.\"\n"
+        "Do you repair shoes?,\"Full resoling from $45, heel tips $15.\"\n"
+        "Do you do alterations?,\"We hem trousers and jeans for $12 per pair.\"\n"
+        "What are your opening hours?,\"Monday to Saturday 9am to 6pm; we recheck stock every morning.\"\n")
+
+
+@pytest.fixture
+def shop() -> Kiosk:
+    return text_kiosk(_SHOP, _FAQ)
+
+
+@pytest.mark.parametrize("question,fact", [("how much to just get my skis waxed", "$25"),
+                                           ("do you guys come to my house to look after my tank", "$75 per visit"),
+                                           ("will you bring a skillet to my house and what does it cost", "$15"),
+                                           ("how much are your knitting classes", "$30"),
+                                           ("i forgot my bags can i borrow one", "$1 deposit"),
+                                           ("can you put new soles on my old boots", "$45"),
+                                           ("can you take up my jeans and how much", "$12 per pair")])
+def test_a_service_asked_by_what_is_done_is_the_row_offering_it(shop, question, fact):
+    a = shop.ask(question)
+    assert fact in a.answer and a.kind == "faq", a.answer
+
+
+def test_a_word_only_in_passing_in_an_answer_is_not_the_row_about_it(shop):
+    # "we recheck stock every morning": no price or offer goes with it -- not the answer to having a thing checked
+    a = shop.ask("how much to get my boots checked")
+    assert "9am" not in a.answer, a.answer
+
+
+def test_the_ski_wax_itself_is_still_a_product(shop):
+    a = shop.ask("how much is the ski wax")
+    assert "$11.00" in a.answer, a.answer
+
+
+def test_a_use_a_label_rules_out_is_answered_no(shop):
+    a = shop.ask("can i use reefline plant boost in my saltwater tank")
+    assert a.answer.startswith("No,") and "freshwater-only" in a.answer, a.answer
+    b = shop.ask("can the hearth skillet go in the dishwasher")
+    assert b.answer.startswith("No,") and "hand-wash-only" in b.answer, b.answer
+
+
+def test_a_use_in_other_words_than_the_label_is_answered_yes(shop):
+    a = shop.ask("can the tumble kids trainer go in the washing machine")
+    assert a.answer.startswith("Yes") and "machine-washable" in a.answer, a.answer
+
+
+def test_can_i_do_something_with_a_product_quotes_what_the_store_knows(shop):
+    a = shop.ask("can i control the lumen tank light from my phone")
+    assert "can't confirm" in a.answer and "bluetooth" in a.answer and "App-controlled" in a.answer, a.answer
+    # ...but "can I return/buy the X" is not a feature question
+    assert "can't confirm" not in shop.ask("can i buy the lumen tank light").answer
+
+
+def test_have_any_x_in_it_asks_the_material_even_when_x_is_a_kind_of_the_product(shop):
+    a = shop.ask("does the cosy knit chenille yarn have any wool in it")
+    assert "can't confirm wool" in a.answer and "100-percent-polyester" in a.answer and "in stock" not in a.answer, a.answer
+
+
+def test_words_about_the_label_after_the_product_do_not_lose_it(shop):
+    a = shop.ask("can the quickread thermometer get wet is it waterproof")
+    assert a.answer.startswith("Yes") and "waterproof" in a.answer, a.answer
+
+
+def test_a_long_product_name_with_an_allergen_question_is_still_one(shop):
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "R1,Ranchhand Buttery Steakhouse Seasoning Blend 6.5 oz,Ranchhand,Rubs,6.99,Aisle 1,9,contains-milk,Garlic butter rub.\n")
+    a = k.ask("does the ranchhand buttery steakhouse seasoning blend have dairy")
+    assert a.answer.startswith("Yes") and "milk" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question,fact", [("price of the ridgeway 6 inch premium boot", "$150.00"),
+                                           ("price of the ridgeway 6-inch boot", "$150.00"),
+                                           ("where is the smokehouse bbq sauce", "Aisle 1"),
+                                           ("smokehouse barbeque sauce price", "$5.29")])
+def test_inches_and_bar_b_q_are_typed_as_the_catalog_writes_them(shop, question, fact):
+    a = shop.ask(question)
+    assert fact in a.answer and "don't carry" not in a.answer, a.answer
+
+
+def test_a_name_with_commas_is_one_name_to_the_invented_fact_counter():
+    cat = text_catalog(_SHOP, _FAQ)
+    assert invented_facts("Honeycomb Wax Wraps (S, M, L) costs $21.00.", cat) == []
+    assert invented_facts("Honeycomb Wax Wraps (S, M, L) costs $25.00.", cat) != []
+
+
+def test_could_not_find_is_no_correct_answer_to_a_fact_question():
+    q = {"category": "location", "must": ["Rack 1"], "must_not": []}
+    assert not is_correct("Sorry, I couldn't find that in our store. We do have Thermal Top (Rack 1).", q)
+    assert is_correct("Thermal Top is in Rack 1.", q)
