@@ -81,7 +81,10 @@ _TO_HOUSE = re.compile(r"\b(?:bring|brings|take|send|drop|get)(?P<what>(?:\s+(?!
 # "do you come to my house to clean my tank": a visit to the shopper's home, a service
 _COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round\s+)?(?:to\s+)?" + _HOME + r"\b")
 # "get my skis waxed", "have my jeans taken up": the shopper's thing done to -- a service
-_DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these|this|the|some)\s+(?:[a-z']+\s+){1,3}?(?P<done>[a-z]{3,}ed)\b")
+_DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these|this|the|some|a|an)\s+(?:[a-z']+\s+){1,3}?(?P<done>[a-z]{3,}ed)\b"
+                      # "how much to develop a roll of film", "how much does it cost to join the drawing night"
+                      r"|\bhow\s+much\s+(?:(?:is|does)\s+it\s+(?:cost\s+)?|would\s+it\s+(?:be|cost)\s+|to\s+just\s+)?(?:to|for)\s+"
+                      r"(?!(?:buy|get|have|pay|order|rent|hire|return|book|take|see|try)\b)(?P<verb>[a-z]{3,})\s+(?:a|an|the|my|our|some|this|these|it|them)\b")
 # "do I need to book", "can I book in": booking an appointment (a service), not a book. After 'to/I/we/can...', and not
 # "book club", "book shop"
 # "book my dog in": who is booked in is not the thing asked about
@@ -223,7 +226,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return Plan("faq", it, faq=service.entry, sentences=_sentences(service.entry.answer, index), asked=asked)
     # "how much to get my skis waxed": the thing done is the store's service, not the Waxing Iron
     if (not use_faq and DIETARY not in it.kinds and (done := _DONE_TO.search(text))
-            and (row := index.done_to_row(q, done["done"])) is not None):
+            and (row := index.done_to_row(q, done["done"] or done["verb"], said_only=not done["done"])) is not None):
         return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
     # "can i control the fluval light from my phone", "can i use flourish in my saltwater tank": a use of one named
     # product, answered from its labels and description (after the services: "can i return the kettle" is one)
@@ -304,6 +307,15 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         # the store has the thing, not the thing for that: say which
         ws = _object_words(text, whole=True).split()
         asked = " ".join(ws[:-1] if ws and ws[-1] in SPLIT_WORDS else ws)
+    # "how much is the rubber bulb air puffer": one product is the kind asked for by name (the air blaster), only words
+    # before the thing are missing -- say it is the closest match, with the fact asked, rather than only "we don't carry"
+    if (it.kinds & {PRICE, LOCATION} and not it.kinds & {STOCK} and near and q.head >= 0 and near[0].head_named
+            and near[0].missed and q.head not in near[0].missed
+            and all(q.terms[i].pos < q.terms[q.head].pos for i in near[0].missed)
+            and (len(near) == 1 or not near[1].head_named or near[0].specificity > near[1].specificity + 0.2)):
+        p = near[0].product
+        return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency),
+                    asked=asked)
     sentences = [T.not_carried(asked)]
     if partial:
         sentences.append(T.alternatives(partial, currency))
@@ -329,7 +341,7 @@ _CAN_I = re.compile(r"^(?:can|could|will|would)\s+(?:i|we|you)\s+(?P<verb>[a-z]+
 # verbs that ask for the store's service or a product itself, never a feature ("can i return the kettle")
 _NOT_FEATURE_VERBS = frozenset({"return", "exchange", "buy", "get", "find", "see", "order", "reserve", "pay", "book", "collect", "bring",
                                 "take", "have", "try", "rent", "hire", "borrow", "swap", "refund", "pick", "look", "check", "afford",
-                                "sell", "trade", "repair", "fix", "ask", "talk", "speak", "leave", "park", "put", "wrap"})
+                                "sell", "trade", "repair", "fix", "ask", "talk", "speak", "leave", "park", "wrap"})
 # words between the product and its feature: "does the piano *have* bluetooth", "is the uke *made of* solid wood"
 _FEATURE_LEAD = re.compile(r"^(?:(?:have|has|got|come|comes|with|made|of|from|in|on|for|a|an|any|use|uses|take|takes|support|supports|work|works|"
                            r"got|get|include|includes|been|really|actually|properly|fully|proper|real|contain|contains)\s+)+")
@@ -361,7 +373,7 @@ def _feature_question(text: str, index: Index, verbs: bool = False) -> tuple[Pro
     lead = ""
     if not (m := _YES_NO.match(folded)):
         if not verbs or not (m := _CAN_I.match(folded)) or m["verb"] in _NOT_FEATURE_VERBS or (
-                m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean")):
+                m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean", "put")):
             return None
         lead = m["verb"]
     toks = m.group("rest").split()

@@ -107,6 +107,8 @@ _SERVICE_FAMILIES = {
     "alter": ("alter", "altering", "alteration", "alterations", "hem", "hems", "hemming", "hemmed", "take up", "taking up",
               "shorten", "shortening", "tailor", "tailoring"),
 }
+# words after which a service word is a verb ("can i *rent* climbing shoes", "to *hire* skis"), not a modifier ("rental skis")
+_VERB_BEFORE = frozenset({"i", "we", "you", "u", "to", "can", "could", "and", "please", "pls", "will", "would"})
 _SERVICE = {stem(w): k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " not in w}
 _SERVICE_PHRASES = {w: k for k, ws in _SERVICE_FAMILIES.items() for w in ws if " " in w}
 
@@ -253,8 +255,13 @@ def _one_hop(means: tuple[str, ...], table: dict[str, tuple[str, ...]]) -> tuple
     return means + tuple(x for m in means for x in table.get(m, ()))
 
 
+# What follows a number in a catalog's word ("70mm", "500ml", "12v"): "sony 24-70 lens" is the 24-70mm one
+_UNIT_TAILS = frozenset({"mm", "cm", "m", "ml", "l", "g", "kg", "oz", "lb", "in", "ft", "v", "w", "mah", "gb", "tb", "x", "pc", "pcs", "pk"})
+
+
 def _word_in(w: str, doc: set[str]) -> bool:
-    return w in doc or (len(w) >= 4 and any(d.startswith(w) and not _compound_of(w, d) for d in doc))
+    return w in doc or (len(w) >= 4 and any(d.startswith(w) and not _compound_of(w, d) for d in doc)) or (
+        w.isdigit() and any(d.startswith(w) and d[len(w):] in _UNIT_TAILS for d in doc))
 
 
 # Suffixes that are also words ("wood"+"en", "paint"+"er"): a longer word ending so is a form, not a compound.
@@ -518,11 +525,14 @@ class Index:
                     fix = sounds if len(sounds) == 1 else []
                 if not fix and t not in self.english and difflib.get_close_matches(t, _STOP_LIST, n=1, cutoff=0.85):
                     continue  # a misspelt question word ("wher", "whre") is not a product; "rice" and "sells" are words
+                if fix and t not in self.english:
+                    # "blaser": "blaster" is closest by letters, "blazer" one letter off too -- both are what it may be
+                    fix = list(fix) + sorted(self._one_edit(t))
                 alts |= set(fix)
                 if not fix:
                     # looser fixes: "tablts"/"tablet" (one edit), "wormer"/"worming" (one root)
                     weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75)) | self._same_root(t) | self._one_edit(t)
-                    split = self._compound(t)
+                    split = self._compound(t) if not self._one_edit(t) else None  # "cotmen" is Cotman, not "cot man"
                     if split:  # "handcream" -> "hand cream"
                         terms.append(Term(t, frozenset(alts | {split}), pos=pos))
                         continue
@@ -543,6 +553,8 @@ class Index:
                     continue
                 if all(phrase[k] in fixed[i + k] for k in range(n)):
                     merged = set(means) | {" ".join(phrase)}
+                    if n == 1 and phrase[0] != terms[i].word:
+                        merged |= terms[i].alternatives  # "poter": "poster" (and what it means) or still "potter"
                     if "".join(phrase) in self._vocab_set:  # "coffee maker" is the "Coffeemaker" too
                         merged.add("".join(phrase))
                     # the phrase becomes one term: "phone charger" is one thing
@@ -845,8 +857,12 @@ class Index:
         # "microwave-safe" says what it can go in, not that it is a microwave
         kinds = [t for t in p.tags if t.rsplit("-", 1)[-1] not in _LABEL_SUFFIXES]
         own = self._named[p.sku] | set(words(" ".join(kinds).replace("-", " "))) | _heads(p.description)
+        # ...and "laptop-sleeve" says it has a sleeve, not that it is a laptop: the thing asked for must end as a label's
+        # last word does ("knee-pads" are pads, knee pads too), or be in the name or a description head
+        ends = self._named[p.sku] | set(words(" ".join(t.rsplit("-", 1)[-1] for t in kinds))) | _heads(p.description)
         t = q.terms[q.head]
-        if not _covers(t.alternatives | t.weak, own):  # a looser fix counted when the product matched ("flea sprey")
+        # a looser fix counted when the product matched ("flea sprey")
+        if not any(all(_word_in(w, own) for w in a.split()) and _word_in(a.split()[-1], ends) for a in t.alternatives | t.weak):
             return False
         # "do you sell flowers" -- a card with lilies on it: asked for a kind of thing (in the plural) by another name than
         # the product's, a product whose category's head noun its name or description says it is, is that other kind
@@ -876,14 +892,17 @@ class Index:
             t = q.terms[i]
             if " " not in t.word and any(t.word in self._docs[sku][0] for sku in self._docs):
                 continue  # a product is named by it: "repair kit", "Gift Delivery Box"
-            if i != q.head and q.head >= 0 and " " not in t.word and q.terms[q.head].pos == t.pos + 1:
-                continue  # a modifier of the thing asked for ("rental skis" are skis)
+            if (i != q.head and q.head >= 0 and " " not in t.word and q.terms[q.head].pos == t.pos + 1
+                    and not (0 < t.pos <= len(q.typed) and q.typed[t.pos - 1] in _VERB_BEFORE)):
+                continue  # a modifier of the thing asked for ("rental skis" are skis; "can i rent climbing shoes" is a rental)
             for row, (qw, aw) in self._faq_words.items():
                 said = qw | set(words(self._faq[row].question.replace("-", "")))  # "lay-by" is "layby"
                 in_question = any(_SERVICE.get(w) == k for w in said)
                 # a row whose question does not name the service may still offer it in its answer in the shopper's own
                 # word ("What if I forget my containers?" -- "Borrow a jar from our jar library"); only as a fallback
-                in_answer = not in_question and bool({t.word, *t.alternatives} & aw)
+                # as typed, or what a whole everyday phrase means ("machine took my money": a refund) -- not what one word
+                # may mean ("poster" -> print)
+                in_answer = not in_question and (t.word in aw or (" " in t.word and bool(t.alternatives & aw)))
                 if not in_question and not in_answer:
                     continue
                 # the word as typed beats its family ("layby" is the lay-by row, not the payment methods row)
@@ -900,7 +919,7 @@ class Index:
                 return True
         return False
 
-    def done_to_row(self, q: Query, participle: str) -> FaqMatch | None:
+    def done_to_row(self, q: Query, participle: str, said_only: bool = False) -> FaqMatch | None:
         """"get my skis waxed", "have my boots stretched": the thing done to the shopper's own thing is a service, the row
         offering it (in its question or answer) is meant, even where a product is named by the word ("Ski Wax")."""
         root = _root(stem(participle))
@@ -909,6 +928,14 @@ class Index:
         i = next((j for j, t in enumerate(q.terms) if _root(t.word) == root), -1)
         if i < 0:
             return None
+        # "stitched" is what the row calls "embroidery": the everyday names of the word count as it
+        roots = {root} | {_root(a) for a in q.terms[i].alternatives if " " not in a and len(a) >= 4}
+        for r in sorted(roots, key=lambda r: r != root):
+            if (row := self._done_row(q, i, r, said_only)) is not None:
+                return row
+        return None
+
+    def _done_row(self, q: Query, i: int, root: str, said_only: bool) -> FaqMatch | None:
         best: tuple[tuple[int, int], FaqMatch] | None = None
         for row, (qw, aw) in self._faq_words.items():
             hit = [w for w in qw | aw if _root(w) == root]
@@ -916,6 +943,8 @@ class Index:
                 continue
             score = (int(any(_root(w) == root for w in qw)),
                      sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw)))
+            if said_only and not score[1]:
+                continue  # "how much to join the drawing night": the loyalty row's "Join" names none of the rest
             if not score[0] and not score[1] and not self._offered(row, root):
                 continue  # only a passing word of the answer ("a re-check every 3 months"): not the row about it
             if best is None or score > best[0]:

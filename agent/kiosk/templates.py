@@ -208,6 +208,18 @@ def not_carried(what: str) -> str:
     return f"Sorry, we don't carry {what}."
 
 
+def closest(what: str, p: Product, price: bool, place: bool, currency: str) -> list[str]:
+    """Asked a price or place by a name with a word no product has ("bendy octopus tripod"): the one product of that kind
+    named otherwise, said to be the closest match, not claimed to be the thing."""
+    ws = what.split()
+    said = f"anything called {what}" if ws and len(ws) <= 5 and not any(w in _PERSONAL for w in ws) else "that exact item"
+    facts = [x for x, want in ((f"at {money(p.price, currency)}", price), (f"in {p.location}", place)) if want]
+    out = [f"We don't have {said}; the closest match is {p.name}" + "".join(" " + f for f in facts) + "."]
+    if p.stock == 0:
+        out.append(f"{p.name} is out of stock right now.")
+    return out
+
+
 def alternatives(products: list[Product], currency: str) -> str:
     """Nearby products for a not-carried item: where they are, not what they cost (the shopper asked about something else)."""
     items = [f"{p.name} ({p.location})" for p in products]

@@ -60,10 +60,19 @@ _IRREGULAR = {"knives": "knife", "leaves": "leaf", "loaves": "loaf", "halves": "
               "litres": "liter", "metre": "meter", "metres": "meter", "tyre": "tire", "tyres": "tire", "ukelele": "ukulele"}
 
 
+# ...and inside a longer word ("watercolour", "multicoloured", "odourless")
+_BRITISH_PART = re.compile(r"(colour|flavour|odour|armour|harbour|vapour|humour|favour|honour|neighbour|centre|litre|metre)")
+_AMERICAN_PART = {"colour": "color", "flavour": "flavor", "odour": "odor", "armour": "armor", "harbour": "harbor", "vapour": "vapor",
+                  "humour": "humor", "favour": "favor", "honour": "honor", "neighbour": "neighbor", "centre": "center", "litre": "liter",
+                  "metre": "meter"}
+
+
 def stem(word: str) -> str:
     """Plural -> singular, enough for shop words (batteries, tomatoes, glasses)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
+    if len(word) > 6 and "our" in word or "tre" in word:
+        word = _BRITISH_PART.sub(lambda m: _AMERICAN_PART[m.group(1)], word)
     if word.endswith("s") and word[:-1] in _IRREGULAR:  # "womens" for "women's"
         return _IRREGULAR[word[:-1]]
     if len(word) <= 3 or word.isdigit():

@@ -118,3 +118,68 @@ def test_could_not_find_is_no_correct_answer_to_a_fact_question():
     q = {"category": "location", "must": ["Rack 1"], "must_not": []}
     assert not is_correct("Sorry, I couldn't find that in our store. We do have Thermal Top (Rack 1).", q)
     assert is_correct("Thermal Top is in Rack 1.", q)
+
+
+# Round 9b: a made-up camera-and-craft shop.
+_SHOP2 = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "C1,Sonar FE 24-70mm F2.8 Zoom Lens,Sonar,Lenses,1999.00,Case 3,2,weather-sealed,Pro standard zoom.\n"
+          "C2,Gusto Rocket Air Blaster Large,Gusto,Cleaning,13.95,Aisle 2,9,,Squeeze to blow dust off a sensor.\n"
+          "C3,Trekpak Everyday Backpack 20L,Trekpak,Bags,199.00,Wall B,4,laptop-sleeve;weatherproof,Daily camera pack.\n"
+          "C4,Maple Boys Navy School Blazer,Maple,Uniform,64.99,Rack 1,6,,Wool blend blazer.\n"
+          "C5,Maple Grey School Cardigan,Maple,Uniform,24.99,Rack 2,8,,Knitted cardigan.\n"
+          "C6,Pennant Watercolour Pocket Box 12 Half Pans,Pennant,Paint,24.50,Aisle 1,5,,Travel paint set.\n"
+          "C7,Frost Kids Steel Straw Bottle 12 oz,Frost,Bottles,19.99,Aisle 4,3,hand-wash-only,Insulated straw bottle.\n"
+          "C8,Kodak Colour Film 36 Exposures,Kodak,Film,11.49,Fridge 1,12,,Colour negative film.\n"
+          "C9,Blaster Foam Dart Gun,Blaster,Toys,15.00,Aisle 6,4,,Foam dart toy.\n")
+_FAQ2 = ("question,answer\n"
+         "Can I rent gear?,\"Shoe rental is $6 and harness rental is $4 per visit.\"\n"
+         "Do you develop film?,\"Colour film develop and scan is $18 per roll.\"\n"
+         "Do you have a loyalty program?,\"Join the free Shutter Club and earn 1 point per dollar.\"\n"
+         "Do you offer embroidery?,\"School logo embroidery is $6.50 per item.\"\n")
+
+
+@pytest.fixture
+def shop2() -> Kiosk:
+    return text_kiosk(_SHOP2, _FAQ2)
+
+
+@pytest.mark.parametrize("question,fact", [("where is the sonar 24-70 lens", "Case 3"),
+                                           ("how much is the pennant watercolor pocket box", "$24.50"),
+                                           ("how much is the maple blaser", "$64.99")])
+def test_numbers_without_their_unit_american_spellings_and_typos_find_the_product(shop2, question, fact):
+    a = shop2.ask(question)
+    assert fact in a.answer and "don't" not in a.answer, a.answer
+
+
+def test_a_verb_before_the_thing_is_the_service_not_a_modifier(shop2):
+    a = shop2.ask("can i rent climbing shoes for the day how much")
+    assert "$6" in a.answer and a.kind == "faq", a.answer
+
+
+def test_how_much_to_do_something_is_the_row_offering_it_only_when_it_names_more(shop2):
+    a = shop2.ask("how much to develop a roll of colour film")
+    assert "$18 per roll" in a.answer, a.answer
+    b = shop2.ask("how much to join the figure drawing night")
+    assert "Shutter Club" not in b.answer, b.answer  # "Join" in the loyalty row names none of the rest
+
+
+def test_what_is_done_may_be_said_in_other_words_than_the_rows(shop2):
+    a = shop2.ask("how much to get the school logo stitched onto a jumper")
+    assert "$6.50" in a.answer, a.answer
+
+
+def test_a_label_naming_a_part_does_not_make_the_product_that_thing(shop2):
+    a = shop2.ask("do you sell laptops")
+    assert "don't carry" in a.answer and "Trekpak" not in a.answer, a.answer
+
+
+def test_one_product_of_the_kind_asked_by_other_words_is_offered_as_the_closest_match(shop2):
+    a = shop2.ask("how much is the rubber bulb air puffer")
+    assert "closest match is Gusto Rocket Air Blaster Large at $13.95" in a.answer and "don't have" in a.answer, a.answer
+    # availability questions still get the honest "we don't carry"
+    assert "closest" not in shop2.ask("do you sell rubber bulb air puffers").answer
+
+
+def test_can_i_put_it_in_the_dishwasher_reads_the_label(shop2):
+    a = shop2.ask("can i put the frost kids straw bottle in the dishwasher")
+    assert a.answer.startswith("No,") and "hand-wash-only" in a.answer, a.answer
