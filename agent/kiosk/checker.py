@@ -86,7 +86,10 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     # "we don't carry cat flaps for the back door": what follows is the shopper's own words, not a place we state
     nc = _NOT_CARRIED.search(s) if facts.not_carried_ok else None
     placed = s[:nc.end()] if nc else s
-    placed = blank_out(placed, [fold(p.name) for p in facts.products])  # place words inside product names are no places
+    # place words inside product names are no places, nor inside a product's own description quoted word for word
+    # ("a kennel with a steel door")
+    quoted = [fold(p.description).strip(" .") for p in facts.products if len(p.description.strip()) >= 20]
+    placed = blank_out(placed, [fold(p.name) for p in facts.products] + quoted)
     for m in _PLACE.finditer(placed):
         place = " ".join(m.group(0).split())
         # a product's place must be stated in full ("in a fridge" for "Fridge 1" is not an answer)
@@ -95,8 +98,9 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
             problems.append(f"place '{m.group(0).strip()}' is not (exactly) where any product in the facts is")
     if facts.catalog is not None:
         names = catalog_names(facts.catalog)
+        unquoted = blank_out(s, quoted)
         for loc in names.locations:
-            if re.search(rf"\b{re.escape(loc)}\b", s) and not any(loc in fp for fp in fact_places):
+            if re.search(rf"\b{re.escape(loc)}\b", unquoted) and not any(loc in fp for fp in fact_places):
                 problems.append(f"place '{loc}' is not where any product in the facts is")
         # The retrieved products' own names are not mentions of others ("Peanut Butter" is not "Butter 250g").
         # Compared as plain words, the way mentions() reports them ("peat-free" -> "peat free").

@@ -43,16 +43,24 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def _mask(name: str) -> str:
+    return name.replace("(", "\u3014").replace(")", "\u3015")
+
+
 def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     """Prices/places in the answer that belong to no product the same clause names (or to no FAQ answer)."""
     faq_text = fold(" ".join(f.answer for f in catalog.faq))
     prods = list(catalog.products.values())
     bad: list[str] = []
+    # a parenthesis inside a name ("Canned Cat Food 3 oz (24-pack)") is no "(price, place)" after it: masked in both
+    for n in sorted({p.name for p in prods if "(" in p.name}, key=len, reverse=True):
+        answer = answer.replace(n, _mask(n))
 
     def named_in(c: str) -> list:
-        named = [p for p in prods if fold(p.name) in c]
+        named = [p for p in prods if fold(_mask(p.name)) in c]
         # a longer name containing a shorter one ("Oat Milk 1L" vs "Milk") wins
-        return [p for p in named if not any(q is not p and fold(p.name) in fold(q.name) and fold(q.name) in c for q in named)]
+        return [p for p in named if not any(q is not p and fold(_mask(p.name)) in fold(_mask(q.name)) and fold(_mask(q.name)) in c
+                                            for q in named)]
 
     # "Name ($1.00, Aisle 2)": the parenthesis belongs to the name right before it.
     def facts_paren(m: re.Match) -> bool:
@@ -77,7 +85,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
 
     def clauses(sentence: str) -> list[str]:
         for n in comma_names:
-            sentence = sentence.replace(n, n.replace(",", "\x01").replace(";", "\x02"))
+            sentence = sentence.replace(_mask(n), _mask(n).replace(",", "\x01").replace(";", "\x02"))
         return [c.replace("\x01", ",").replace("\x02", ";") for c in _CLAUSE.split(sentence)]
 
     for clause in (c for sentence in split_sentences(answer, names) for c in clauses(sentence)):
@@ -91,7 +99,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
                 continue
             if not named or all(round(p.price, 2) != v for p in named):
                 bad.append(f"price {m.group(0)} in '{clause.strip()}'")
-        unnamed = blank_out(c, [fold(p.name) for p in named])  # a place word inside a product's name states no place
+        unnamed = blank_out(c, [fold(_mask(p.name)) for p in named])  # a place word inside a product's name states no place
         for m in _PLACE.finditer(unnamed):
             place = fold(m.group(0)).strip()
             if named:

@@ -80,6 +80,9 @@ _TO_HOUSE = re.compile(r"\b(?:bring|brings|take|send|drop|get)(?P<what>(?:\s+(?!
                        + _HOME + r"\b")
 # "do you come to my house to clean my tank": a visit to the shopper's home, a service
 _COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round\s+)?(?:to\s+)?" + _HOME + r"\b")
+# "put a tow bar on my car", "put new tyres on my van": fitting, a service
+_PUT_ON = re.compile(r"\bput\s+(?:a|an|the|some|new)\s+(?P<what>(?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)\s+(?:on|onto)\s+(?:my|our|the)\s+"
+                     r"(?:car|van|truck|caravan|motorhome|camper|rv|bike|boat|trailer|house|roof|wall)\b")
 # "get my skis waxed", "have my jeans taken up": the shopper's thing done to -- a service
 _DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these|this|the|some|a|an)\s+(?:[a-z']+\s+){1,3}?(?P<done>[a-z]{3,}ed)\b"
                       # "how much to develop a roll of film", "how much does it cost to join the drawing night"
@@ -139,7 +142,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # ("latex free", "non toxic"), like the dietary ones.
     text = strip_constraints(it.text)
     for tag, rx in index.labels:
-        if (m := rx.search(it.text)) and not (it.kinds & {PRICE, STOCK, LOCATION} and _label_in_name(tag, it.text, index)):
+        if (m := rx.search(it.text)) and not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text))
+                                              and _label_in_name(tag, it.text, index)):
             if tag == "age":
                 tag = asked_age(m)
             if tag not in it.dietary:
@@ -149,6 +153,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _GET_IN.sub(lambda m: "order" + m["what"], text)
     text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
     text = _COME_OUT.sub("home visit", text)
+    text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)
     q = index.query(text)
     asked = _object_words(text)
@@ -227,6 +232,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "how much to get my skis waxed": the thing done is the store's service, not the Waxing Iron
     if (not use_faq and DIETARY not in it.kinds and (done := _DONE_TO.search(text))
             and (row := index.done_to_row(q, done["done"] or done["verb"], said_only=not done["done"])) is not None):
+        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+    # "how much to put an eye splice in my line": a thing no product is, that an FAQ row offers at a price
+    if not use_faq and not full and PRICE in it.kinds and DIETARY not in it.kinds and (row := index.offered_thing(q)) is not None:
         return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
     # "can i control the fluval light from my phone", "can i use flourish in my saltwater tank": a use of one named
     # product, answered from its labels and description (after the services: "can i return the kettle" is one)
@@ -326,6 +334,14 @@ def _compact(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", fold(text))
 
 
+def _modifies_next(m: re.Match[str], text: str) -> bool:
+    """"does the *inflatable* t-rex costume need batteries": the label word opens the named product's words in a yes/no
+    question about it, and more of the name follows -- not asked for ("do you have sugar free gum" asks for it)."""
+    lead = re.match(r"(?:is|are|does|do|can|will|has|have)\s+(?:the|this|that|your|these|those)\s+", text)
+    nxt = re.match(r"[\s-]*([a-z0-9'][a-z0-9'-]*)", text[m.end():])
+    return bool(lead) and m.start() <= lead.end() and bool(nxt) and stem(nxt.group(1)) not in STOPWORDS
+
+
 def _label_in_name(tag: str, question: str, index: Index) -> bool:
     """"do you have the greenpan nonstick pan in stock": the label is a word of the product's name the shopper typed
     (with another of its name words), not a constraint -- in a question about its stock, price or place."""
@@ -334,14 +350,17 @@ def _label_in_name(tag: str, question: str, index: Index) -> bool:
                for p in index.catalog.products.values())
 
 
-_YES_NO = re.compile(r"^(?:is|are|does|do|has|have|can|will|would|could)\s+(?:the|this|that|your|these|those|a|an)\s+(?P<rest>.+?)[\s?!.]*$")
+_YES_NO = re.compile(r"^(?:is|are|does|do|has|have|can|will|would|could)\s+(?:(?:the|this|that|your|these|those|a|an)\s+"
+                     # "is micron csc an ablative paint": a product's name without "the" (not "is there", "do you", "can i")
+                     r"|(?!(?:there|you|u|ya|we|i|it|they|he|she|my|our|any|anyone|someone|somebody|this|that|these|those)\b))"
+                     r"(?P<rest>.+?)[\s?!.]*$")
 # "can i control the fluval light from my phone", "can i use seachem flourish in my tank": what the shopper would do with
 # one named product -- asked of its labels and description like any other feature
 _CAN_I = re.compile(r"^(?:can|could|will|would)\s+(?:i|we|you)\s+(?P<verb>[a-z]+)\s+(?:the|this|that|these|those|a|an|my)?\s*(?P<rest>.+?)[\s?!.]*$")
 # verbs that ask for the store's service or a product itself, never a feature ("can i return the kettle")
 _NOT_FEATURE_VERBS = frozenset({"return", "exchange", "buy", "get", "find", "see", "order", "reserve", "pay", "book", "collect", "bring",
-                                "take", "have", "try", "rent", "hire", "borrow", "swap", "refund", "pick", "look", "check", "afford",
-                                "sell", "trade", "repair", "fix", "ask", "talk", "speak", "leave", "park", "wrap"})
+                                "have", "try", "rent", "hire", "borrow", "swap", "refund", "pick", "look", "check", "afford",
+                                "sell", "trade", "repair", "fix", "ask", "talk", "speak", "leave", "park", "wrap", "come"})
 # words between the product and its feature: "does the piano *have* bluetooth", "is the uke *made of* solid wood"
 _FEATURE_LEAD = re.compile(r"^(?:(?:have|has|got|come|comes|with|made|of|from|in|on|for|a|an|any|use|uses|take|takes|support|supports|work|works|"
                            r"got|get|include|includes|been|really|actually|properly|fully|proper|real|contain|contains)\s+)+")
@@ -373,7 +392,7 @@ def _feature_question(text: str, index: Index, verbs: bool = False) -> tuple[Pro
     lead = ""
     if not (m := _YES_NO.match(folded)):
         if not verbs or not (m := _CAN_I.match(folded)) or m["verb"] in _NOT_FEATURE_VERBS or (
-                m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean", "put")):
+                m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean", "put", "take")):
             return None
         lead = m["verb"]
     toks = m.group("rest").split()
@@ -399,6 +418,9 @@ def _feature_question(text: str, index: Index, verbs: bool = False) -> tuple[Pro
     if not fw:  # "is the valvoline 10w30 *synthetic* oil": the feature sits inside the product's words
         inside = [w for w in toks[k:] if words(w) and all(x not in STOPWORDS for x in words(w))
                   and not any(a in named for t in index.query(w).terms for a in t.alternatives)]
+        if not inside:  # "is micron csc an *ablative* paint": a label word among the name's words
+            inside = [w for w in toks[first:] if w.isalpha() and all(x not in STOPWORDS for x in words(w))
+                      and not any(a in named for t in index.query(w).terms for a in t.alternatives)]
         feature, fw = " ".join(inside), [x for w in inside for x in words(w)]
     last = toks[-1].strip("?!.,")
     if not fw and any(last in t.split("-") for t in p.tags if t != last):

@@ -95,7 +95,7 @@ _SERVICE_FAMILIES = {
             "financing", "afterpay"),
     "layby": ("layby", "laybys"),
     "sharpen": ("sharpen", "sharpening", "sharpened"),
-    "install": ("install", "installing", "installation", "fitting"),
+    "install": ("install", "installing", "installation", "fit", "fitted", "fitting", "set up", "setup", "setting up"),
     "warranty": ("warranty", "warranties", "guarantee", "guaranteed"),
     "assemble": ("assemble", "assembly", "assembling", "put together"),
     "grind": ("grind", "grinding", "mill", "milling", "crush", "crushing"),
@@ -418,7 +418,7 @@ class Index:
         # spoken form -> the words of five letters or more that sound so ("sizzors"/"scissors"), built once, not per question
         self._by_sound: dict[str, list[str]] = {}
         for v in self.vocab:
-            if len(v) >= 5:
+            if len(v) >= 4:
                 self._by_sound.setdefault(_sound(v), []).append(v)
         # words products (or everyday names) use: an FAQ-only word like "plane" is still filler for a product
         self._product_vocab: list[str] = sorted(product_vocab | {w for _, means in self.synonyms for m in means for w in m.split()})
@@ -474,6 +474,8 @@ class Index:
             text = rx.sub(lambda m, unit=unit: m.group(1) + unit, text)
         # "is there a charge to bring it up": the price of something, not a phone charger
         text = re.sub(r"\b(a|any|an\s+extra|extra|the)\s+charges?\s+(?=for\b|to\b|if\b)", "a price ", text, flags=re.I)
+        # "what do you charge to fit a tow bar", "how much do you charge for": a price asked
+        text = re.sub(r"\b(?:what|how\s+much)\s+(?:do|would|will|does)\s+(?:you|u|ya|it)\s+charge\b", "how much", text, flags=re.I)
         return re.sub(r"[A-Za-z]+", fix, text)
 
     def query(self, text: str) -> Query:
@@ -636,8 +638,8 @@ class Index:
     def _one_edit(self, w: str) -> frozenset[str]:
         """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours;
         four-letter ones only by two swapped letters, "fiel"/"file"), or that sound the same ("sizzors"/"scissors")."""
-        if len(w) == 4:
-            return frozenset(self._swaps(w))
+        if len(w) == 4:  # "hoze" sounds like "hose"
+            return frozenset(self._swaps(w)) | frozenset(v for v in self._by_sound.get(_sound(w), ()) if len(v) == 4)
         if len(w) < 5:
             return frozenset()
         return frozenset(v for v in self.vocab if len(v) >= 5 and abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v)) | \
@@ -919,6 +921,22 @@ class Index:
                 return True
         return False
 
+    def offered_thing(self, q: Query) -> FaqMatch | None:
+        """The FAQ row that offers, at a price, a thing the shopper named that no product is named by ("eye splice")."""
+        for i, t in enumerate(q.terms):
+            # no product is named so (a dock line's description may say "spliced eye": it is still a line)
+            if " " in t.word or len(t.word) < 3 or any(_covers(t.alternatives, self._docs[sku][0]) for sku in self._docs):
+                continue
+            root = _root(t.word)
+            rows = [row for row in self._faq_words if self._offered(row, root)]
+            if len(rows) == 1:
+                qw, aw = self._faq_words[rows[0]]
+                n = sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw))
+                if not n:
+                    continue  # "join the drawing night": the loyalty row's "Join ... for free" names none of the rest
+                return FaqMatch(self._faq[rows[0]], (n + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i}))
+        return None
+
     def done_to_row(self, q: Query, participle: str, said_only: bool = False) -> FaqMatch | None:
         """"get my skis waxed", "have my boots stretched": the thing done to the shopper's own thing is a service, the row
         offering it (in its question or answer) is meant, even where a product is named by the word ("Ski Wax")."""
@@ -926,6 +944,8 @@ class Index:
         if len(root) < 3:
             return None
         i = next((j for j, t in enumerate(q.terms) if _root(t.word) == root), -1)
+        if len(root) >= 4 and root[-1] == root[-2] and root[-1] not in "aeiouls":
+            root = root[:-1]  # "clipped" is "clip", "trimmed" "trim"
         if i < 0:
             return None
         # "stitched" is what the row calls "embroidery": the everyday names of the word count as it

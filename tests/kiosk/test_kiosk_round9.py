@@ -183,3 +183,63 @@ def test_one_product_of_the_kind_asked_by_other_words_is_offered_as_the_closest_
 def test_can_i_put_it_in_the_dishwasher_reads_the_label(shop2):
     a = shop2.ask("can i put the frost kids straw bottle in the dishwasher")
     assert a.answer.startswith("No,") and "hand-wash-only" in a.answer, a.answer
+
+
+# Round 9c: a made-up chandlery-and-costume shop.
+_SHOP3 = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "M1,Seaguard Micron Antifouling Paint Blue 1 Gallon,Seaguard,Bottom Paint,279.99,Aisle 2,4,ablative;copper-based,Multi-season paint.\n"
+          "M2,Harbour Dock Line 20 ft,Harbour,Rope,24.00,Aisle 1,9,,Braided nylon mooring line.\n"
+          "M3,Partyco Adult Inflatable Dragon Costume with Fan,Partyco,Costumes,69.99,Rack 1,3,inflatable;battery-operated,"
+          "Blow-up suit with a battery fan.\n"
+          "M4,Partyco Kids Pirate Costume,Partyco,Costumes,29.99,Rack 2,5,,Hat and waistcoat.\n"
+          "M5,Tugline Towbar Bike Carrier,Tugline,Towing,749.00,Aisle 5,2,,Carries two bikes on the tow ball.\n"
+          "M6,Sandbar Sugar Free Chewing Gum,Sandbar,Snacks,1.99,Counter,20,sugar-free,Mint gum.\n")
+_FAQ3 = ("question,answer\n"
+         "Do you cut and splice rope?,\"Rope is cut to length free. An eye splice costs $35 per splice.\"\n"
+         "Do you fit towbars?,\"Towbar fitting starts at $399.\"\n"
+         "Do you offer turntable setup?,\"In-store setup is $40 and home setup is $85.\"\n"
+         "Do you have a loyalty scheme?,\"Join the club free at the counter to get 10% off.\"\n")
+
+
+@pytest.fixture
+def shop3() -> Kiosk:
+    return text_kiosk(_SHOP3, _FAQ3)
+
+
+@pytest.mark.parametrize("question,fact", [("how much to put an eye splice in my line", "$35 per splice"),
+                                           ("what do you charge to put a tow bar on my car", "$399"),
+                                           ("can someone come set up my turntable at my house", "$85"),
+                                           ("is there a members discount", "10% off")])
+def test_services_said_other_ways(shop3, question, fact):
+    a = shop3.ask(question)
+    assert fact in a.answer and a.kind == "faq", a.answer
+
+
+def test_costume_is_no_cost_word(shop3):
+    a = shop3.ask("where is the kids pirate costume")
+    assert "Rack 2" in a.answer and "$" not in a.answer, a.answer
+
+
+def test_a_yes_no_question_without_the_article_and_a_label_among_the_name(shop3):
+    a = shop3.ask("is seaguard micron an ablative paint")
+    assert a.answer.startswith("Yes") and "ablative" in a.answer, a.answer
+
+
+def test_a_label_word_opening_the_named_product_is_part_of_its_name(shop3):
+    a = shop3.ask("does the inflatable dragon costume need batteries")
+    assert "is inflatable" not in a.answer and "battery-operated" in a.answer, a.answer
+    # ...but asked for, the label is still the question
+    assert "sugar-free" in shop3.ask("do you have sugar free gum").answer
+
+
+def test_a_products_own_description_quoted_states_no_place():
+    from agent.kiosk.checker import Facts, check_sentence
+    cat = text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                       "K1,Skyway Pet Kennel 28 in,Skyway,Carriers,89.99,Floor Display,4,airline-approved,"
+                       "Plastic kennel with a steel door and vents on all four sides.\n"
+                       "K2,Door Draught Stopper,Homely,Home,9.99,Door,3,,Keeps the cold out.\n")
+    facts = Facts([cat.products["K1"]], catalog=cat)
+    quote = ("I can't confirm take it on a plane for Skyway Pet Kennel 28 in; here is what we know: "
+             "Plastic kennel with a steel door and vents on all four sides.")
+    assert check_sentence(quote, facts) == []
+    assert check_sentence("Skyway Pet Kennel 28 in is by the door.", facts) != []
