@@ -122,7 +122,8 @@ OPPOSITE_WORDS: dict[str, frozenset[str]] = {
     "interior": frozenset({"exterior", "outdoor", "outside"}), "exterior": frozenset({"interior", "indoor", "inside"}),
     "wired": frozenset({"wireless", "cordless"}), "corded": frozenset({"cordless", "wireless", "battery"}),
     "gas": frozenset({"charcoal", "pellet", "electric"}), "charcoal": frozenset({"gas", "propane", "pellet", "electric"}),
-    "left-handed": frozenset({"right", "righty"}), "right-handed": frozenset({"left", "lefty"}),
+    "left-handed": frozenset({"right", "righty", "right-handed", "righthanded"}),
+    "right-handed": frozenset({"left", "lefty", "lefties", "left-handed", "lefthanded", "southpaw"}),
 }
 
 

@@ -141,7 +141,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # Dietary phrases are constraints, not part of the product's name; so are the store's own labels
     # ("latex free", "non toxic"), like the dietary ones.
     text = strip_constraints(it.text)
+    # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is that phrase's
+    phrases = [set(t.word.split()) for t in index.query(it.text).terms if " " in t.word] if index.labels else []
     for tag, rx in index.labels:
+        if (m := rx.search(it.text)) and any(set(words(m.group(0))) < ph for ph in phrases):
+            continue
         if (m := rx.search(it.text)) and not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text))
                                               and _label_in_name(tag, it.text, index)):
             if tag == "age":
@@ -317,13 +321,13 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         asked = " ".join(ws[:-1] if ws and ws[-1] in SPLIT_WORDS else ws)
     # "how much is the rubber bulb air puffer": one product is the kind asked for by name (the air blaster), only words
     # before the thing are missing -- say it is the closest match, with the fact asked, rather than only "we don't carry"
-    if (it.kinds & {PRICE, LOCATION} and not it.kinds & {STOCK} and near and q.head >= 0 and near[0].head_named
+    if (it.kinds & {PRICE, LOCATION, STOCK} and near and q.head >= 0 and near[0].head_named
             and near[0].missed and q.head not in near[0].missed
             and all(q.terms[i].pos < q.terms[q.head].pos for i in near[0].missed)
             and (len(near) == 1 or not near[1].head_named or near[0].specificity > near[1].specificity + 0.2)):
         p = near[0].product
-        return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency),
-                    asked=asked)
+        return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency,
+                                                                        stock=STOCK in it.kinds), asked=asked)
     sentences = [T.not_carried(asked)]
     if partial:
         sentences.append(T.alternatives(partial, currency))
@@ -356,7 +360,7 @@ _YES_NO = re.compile(r"^(?:is|are|does|do|has|have|can|will|would|could)\s+(?:(?
                      r"(?P<rest>.+?)[\s?!.]*$")
 # "can i control the fluval light from my phone", "can i use seachem flourish in my tank": what the shopper would do with
 # one named product -- asked of its labels and description like any other feature
-_CAN_I = re.compile(r"^(?:can|could|will|would)\s+(?:i|we|you)\s+(?P<verb>[a-z]+)\s+(?:the|this|that|these|those|a|an|my)?\s*(?P<rest>.+?)[\s?!.]*$")
+_CAN_I = re.compile(r"^(?:can|could|will|would)\s+(?:i|we|you|(?P<who>(?:a|an|my)\s+[a-z]+))\s+(?P<verb>[a-z]+)\s+(?:the|this|that|these|those|a|an|my)?\s*(?P<rest>.+?)[\s?!.]*$")
 # verbs that ask for the store's service or a product itself, never a feature ("can i return the kettle")
 _NOT_FEATURE_VERBS = frozenset({"return", "exchange", "buy", "get", "find", "see", "order", "reserve", "pay", "book", "collect", "bring",
                                 "have", "try", "rent", "hire", "borrow", "swap", "refund", "pick", "look", "check", "afford",
@@ -369,6 +373,11 @@ _FEATURE_TAIL = re.compile(r"(?:\s+(?:in|on|inside)\s+(?:it|them|this|that|there
 # the verb after a product's name that starts its feature, even when the words after it are also the product's kind
 # ("does the chenille yarn *have* any wool in it": wool is a kind of yarn, but here the thing asked about)
 _FEATURE_VERBS = frozenset({"have", "has", "contain", "contains", "include", "includes", "come", "comes"})
+
+
+def _able_of(verb: str, tag: str) -> bool:
+    """"dimmable" is what can be dimmed, "washable" washed, "foldable" folded."""
+    return tag in (verb + "able", verb + verb[-1] + "able", verb + "ible", verb.removesuffix("e") + "able")
 
 
 def _prefix_product(toks: list[str], index: Index) -> tuple[Product, int] | None:
@@ -389,12 +398,15 @@ def _feature_question(text: str, index: Index, verbs: bool = False) -> tuple[Pro
     before the feature name exactly one product by name (the feature's words are not all in its name). With ``verbs``,
     also "can I <verb> the <product> <more>", the verb and the more being the feature."""
     folded = " ".join(fold(text).split())
-    lead = ""
-    if not (m := _YES_NO.match(folded)):
-        if not verbs or not (m := _CAN_I.match(folded)) or m["verb"] in _NOT_FEATURE_VERBS or (
-                m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean", "put", "take")):
-            return None
-        lead = m["verb"]
+    if (m := _YES_NO.match(folded)) and (found := _feature_of(m, "", index)) is not None:
+        return found
+    if not verbs or not (m := _CAN_I.match(folded)) or m["verb"] in _NOT_FEATURE_VERBS or (
+            m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean", "put", "take")):
+        return None
+    return _feature_of(m, m["verb"], index)
+
+
+def _feature_of(m: re.Match[str], lead: str, index: Index) -> tuple[Product, str] | None:
     toks = m.group("rest").split()
     found = _prefix_product(toks, index)
     if found is None:
@@ -410,10 +422,14 @@ def _feature_question(text: str, index: Index, verbs: bool = False) -> tuple[Pro
     if verb_at:
         j = verb_at[-1] + 1
     feature = _FEATURE_TAIL.sub("", _FEATURE_LEAD.sub("", " ".join(toks[j:])).strip()).strip()
+    who = m.groupdict().get("who") if lead else None
     if lead:
-        if not feature:
-            return None  # "can i see the blue kettle": the product itself is asked for
-        feature = f"{lead} it {' '.join(toks[j:])}"  # "control it from my phone": as said
+        if not feature and not who:
+            # "can i dim the screenbar": the verb alone is the feature when a label is its "-able" form ("dimmable")
+            return (p, lead) if any(_able_of(lead, t) for t in p.tags) else None
+        feature = f"{lead} it {' '.join(toks[j:])}".strip()  # "control it from my phone": as said
+        if who:
+            feature = f"{who} {feature}"  # "a lefty use it": who asks is part of the question
     fw = [w for w in words(feature) if w not in STOPWORDS]
     if not fw:  # "is the valvoline 10w30 *synthetic* oil": the feature sits inside the product's words
         inside = [w for w in toks[k:] if words(w) and all(x not in STOPWORDS for x in words(w))

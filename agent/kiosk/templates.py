@@ -148,7 +148,8 @@ def feature(p: Product, asked: str) -> list[str]:
         # "pc" is "pc-compatible", "schrader valves" "schrader"; "solid wood" is not "wood"
         if want and want[0] in tw and set(tw) - set(want) <= _FEATURE_SUFFIXES and (set(want) <= set(tw) or set(tw) - _FEATURE_SUFFIXES <= set(want)):
             return [f"Yes, {p.name} is listed as {t}."]
-    which = [t for t in p.tags if len(want) == 1 and want[0] in [stem(w) for w in t.split("-")]]
+    which = [t for t in p.tags if len(want) == 1 and (want[0] in [stem(w) for w in t.split("-")]
+                                                      or t in (want[0] + "able", want[0] + want[0][-1:] + "able", want[0] + "ible"))]
     if which:  # "certified": listed as cpsc-certified and astm-certified
         return [f"Yes, {p.name} is listed as {join_names(which)}."]
     # "go in the washing machine" is "machine-washable": the label's words, in any order and form, are what was asked
@@ -208,7 +209,7 @@ def not_carried(what: str) -> str:
     return f"Sorry, we don't carry {what}."
 
 
-def closest(what: str, p: Product, price: bool, place: bool, currency: str) -> list[str]:
+def closest(what: str, p: Product, price: bool, place: bool, currency: str, stock: bool = False) -> list[str]:
     """Asked a price or place by a name with a word no product has ("bendy octopus tripod"): the one product of that kind
     named otherwise, said to be the closest match, not claimed to be the thing."""
     ws = what.split()
@@ -217,6 +218,8 @@ def closest(what: str, p: Product, price: bool, place: bool, currency: str) -> l
     out = [f"We don't have {said}; the closest match is {p.name}" + "".join(" " + f for f in facts) + "."]
     if p.stock == 0:
         out.append(f"{p.name} is out of stock right now.")
+    elif stock and p.stock is not None:
+        out.append(f"{p.name} is in stock ({p.stock} left).")
     return out
 
 

@@ -243,3 +243,40 @@ def test_a_products_own_description_quoted_states_no_place():
              "Plastic kennel with a steel door and vents on all four sides.")
     assert check_sentence(quote, facts) == []
     assert check_sentence("Skyway Pet Kennel 28 in is by the door.", facts) != []
+
+
+# Round 9d: a made-up home-office and soap-making shop.
+_SHOP4 = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "D1,Lumo ScreenBar Halo Monitor Light,Lumo,Lighting,179.00,Aisle 3,5,dimmable;usb-powered,Clamp-on light bar.\n"
+          "D2,Viper Click V3 Wired Gaming Mouse,Viper,Mice,69.99,Aisle 2,8,right-handed;wired,Ergonomic mouse.\n"
+          "D3,Purity Sodium Hydroxide Lye Pearls 2 lb,Purity,Lye,12.99,Counter,6,caustic;food-grade,Lye for cold process soap.\n"
+          "D4,Wickly Crackling Wood Wicks 50 Pack,Wickly,Wicks,9.99,Aisle 4,12,,Wooden wicks that crackle.\n"
+          "D5,Wickly Cotton Wicks 100 Pack,Wickly,Wicks,6.99,Aisle 4,0,lead-free,Pre-tabbed cotton wicks.\n")
+
+
+@pytest.fixture
+def shop4() -> Kiosk:
+    return text_kiosk(_SHOP4)
+
+
+def test_can_i_verb_it_answers_from_the_able_label(shop4):
+    a = shop4.ask("can i dim the lumo screenbar halo")
+    assert a.answer.startswith("Yes") and "dimmable" in a.answer, a.answer
+
+
+def test_who_would_use_it_is_part_of_the_question(shop4):
+    a = shop4.ask("can a lefty use the viper click v3")
+    assert a.answer.startswith("No,") and "right-handed" in a.answer, a.answer
+
+
+def test_a_label_word_inside_an_everyday_phrase_is_the_phrase(shop4):
+    a = shop4.ask("where do you keep the caustic soda")
+    assert "Counter" in a.answer and "don't carry" not in a.answer, a.answer
+
+
+def test_a_stock_question_by_other_words_gets_the_closest_match_and_its_stock(shop4):
+    a = shop4.ask("is the scented cotton wick in stock")
+    assert "closest match is Wickly Cotton Wicks 100 Pack" in a.answer and "out of stock" in a.answer, a.answer
+    # two products of the kind: no one closest, the honest "we don't carry" with both
+    b = shop4.ask("are the bamboo wicks in stock")
+    assert "don't carry bamboo wicks" in b.answer and "closest" not in b.answer, b.answer

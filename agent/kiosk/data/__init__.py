@@ -39,6 +39,9 @@
 # "blind65".."blind70" (marine chandlery, costume shop, record and hi-fi shop, vet clinic shop, caravan accessories shop, Indian
 # grocery) were written blind and sealed, then scored first-run after round 9b at 87.5%, 90%, 90%, 90%, 85% and 92.5% (one place
 # counted as invented in blind68: the counter read "Cat Food 3 oz (24-pack) (Shelf 2)" wrongly; the place was right).
+# "blind71".."blind76" (barber supply shop, Mexican grocery, e-bike shop, farm supply store, computer accessories shop, soap and
+# candle making supplies) were written blind and sealed, then scored first-run after round 9c at 90%, 87.5%, 92.5%, 82.5%, 92.5%
+# and 95% (0 invented).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -50,4 +53,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind47", "blind48", "blind49", "blind50", "blind51", "blind52",
                      "blind53", "blind54", "blind55", "blind56", "blind57", "blind58",
                      "blind59", "blind60", "blind61", "blind62", "blind63", "blind64",
-                     "blind65", "blind66", "blind67", "blind68", "blind69", "blind70")}
+                     "blind65", "blind66", "blind67", "blind68", "blind69", "blind70",
+                     "blind71", "blind72", "blind73", "blind74", "blind75", "blind76")}
