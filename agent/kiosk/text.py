@@ -193,8 +193,9 @@ _MARK = re.compile(r"[.!?]")
 
 
 def dotted_names(names: list[str]) -> tuple[str, ...]:
-    """The (folded) names with a full stop inside them ("Dr. Elsey's Cat Litter"), for ``ends_sentence``."""
-    return tuple(dict.fromkeys(f for n in names if "." in (f := fold(n)).rstrip(".")))
+    """The (folded) names with a full stop, "!" or "?" inside them ("Dr. Elsey's Cat Litter", "Sushi Go Party! Card
+    Game"), for ``ends_sentence``."""
+    return tuple(dict.fromkeys(f for n in names if any(c in (f := fold(n)).rstrip(".!?") for c in ".!?")))
 
 
 def ends_sentence(text: str, i: int, names: tuple[str, ...] = ()) -> bool:
@@ -202,23 +203,28 @@ def ends_sentence(text: str, i: int, names: tuple[str, ...] = ()) -> bool:
 
     Not after a common abbreviation, not between the digits of a price ("$21." + "99"), and never inside one of
     ``names`` (folded product names): "Dr. Elsey's Precious Cat Litter costs $21.99." is one sentence."""
-    if text[i] != ".":
-        return True
     before = fold(text[: i + 1])
     after = text[i + 1:]
+    if text[i] != ".":
+        return not _inside_name(before, text[i], names)
     if not after and re.search(r"(?<![\d.])\d+\.$", before):
         return False  # "$21." may go on "99": wait for the next piece
     if after[:1] and not after[:1].isspace():
         return False  # "21.99", "e.g.", "Dr.Elsey": no space, no end
     if _ABBREVIATION.search(before) or (_NUMBER_ABBREVIATION.search(before) and re.match(r"\s*\d", after)):
         return False
+    return not _inside_name(before, ".", names)
+
+
+def _inside_name(before: str, mark: str, names: tuple[str, ...]) -> bool:
+    """The ``mark`` that ends ``before`` is one inside one of ``names`` (not its last character)."""
     for name in names:
         for j, c in enumerate(name[:-1]):
-            if c == "." and before.endswith(name[: j + 1]):
+            if c == mark and before.endswith(name[: j + 1]):
                 start = len(before) - (j + 1)
                 if start == 0 or not before[start - 1].isalnum():
-                    return False
-    return True
+                    return True
+    return False
 
 
 def sentence_end(text: str, names: tuple[str, ...] = (), start: int = 0) -> int:

@@ -280,3 +280,25 @@ def test_a_stock_question_by_other_words_gets_the_closest_match_and_its_stock(sh
     # two products of the kind: no one closest, the honest "we don't carry" with both
     b = shop4.ask("are the bamboo wicks in stock")
     assert "don't carry bamboo wicks" in b.answer and "closest" not in b.answer, b.answer
+
+
+def test_a_name_with_an_exclamation_mark_is_one_sentence():
+    from agent.kiosk.text import dotted_names, split_sentences
+    names = dotted_names(["Sushi Go Party! Card Game", "Plain Game"])
+    assert split_sentences("Hello! Sushi Go Party! Card Game costs $22.99. Great!", names) == [
+        "Hello!", "Sushi Go Party! Card Game costs $22.99.", "Great!"]
+    cat = text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                       "G1,Sushi Go Party! Card Game,Gamewright,Card Games,22.99,Shelf B,4,,Pick and pass.\n")
+    assert invented_facts("Sushi Go Party! Card Game costs $22.99.", cat) == []
+    assert invented_facts("Sushi Go Party! Card Game costs $14.99.", cat) != []
+
+
+@pytest.mark.parametrize("question", ["the zip on my backpack broke can you replace it how much",
+                                      "what does it cost to get my coffee machine looked at"])
+def test_replacing_and_looking_at_the_shoppers_thing_is_the_repair_row(question):
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "Z1,Trailhead Full Zip Fleece,Trailhead,Fleeces,55.00,Rack 1,5,,Warm fleece.\n"
+                   "Z2,Brewmaster Coffee Machine,Brewmaster,Coffee,199.00,Wall A,3,,Bean to cup.\n",
+                   "question,answer\nDo you do repairs?,\"We repair zips, coffee machines and small tears; a zip replacement is $30.\"\n")
+    a = k.ask(question)
+    assert "$30" in a.answer and a.kind == "faq", a.answer
