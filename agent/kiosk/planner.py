@@ -76,7 +76,7 @@ _GET_IN = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u|ya)\s+get(?P<what>(
                      r"(?=\s*$|\s*[?.!]|\s+(?:if|please|when|soon|from)\b)")
 # "will you bring a grill to my house": a delivery, with the thing in between
 _HOME = r"(?:my|our|the)\s+(?:house|home|place|door|flat|apartment|address|office)"
-_TO_HOUSE = re.compile(r"\b(?:bring|brings|take|send|drop|get)(?P<what>(?:\s+(?!to\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|at)\s+"
+_TO_HOUSE = re.compile(r"\b(?:bring|brings|brought|take|taken|send|sent|drop|dropped|get|delivered)(?P<what>(?:\s+(?!to\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|at)\s+"
                        + _HOME + r"\b")
 # "do you come to my house to clean my tank": a visit to the shopper's home, a service
 _COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round\s+)?(?:to\s+)?" + _HOME + r"\b")

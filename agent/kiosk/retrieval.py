@@ -639,8 +639,8 @@ class Index:
     def _one_edit(self, w: str) -> frozenset[str]:
         """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours;
         four-letter ones only by two swapped letters, "fiel"/"file"), or that sound the same ("sizzors"/"scissors")."""
-        if len(w) == 4:  # "hoze" sounds like "hose"
-            return frozenset(self._swaps(w)) | frozenset(v for v in self._by_sound.get(_sound(w), ()) if len(v) == 4)
+        if len(w) == 4:  # "hoze" sounds like "hose", "blak" like "black"
+            return frozenset(self._swaps(w)) | frozenset(v for v in self._by_sound.get(_sound(w), ()) if len(v) <= 5)
         if len(w) < 5:
             return frozenset()
         return frozenset(v for v in self.vocab if len(v) >= 5 and abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v)) | \

@@ -302,3 +302,14 @@ def test_replacing_and_looking_at_the_shoppers_thing_is_the_repair_row(question)
                    "question,answer\nDo you do repairs?,\"We repair zips, coffee machines and small tears; a zip replacement is $30.\"\n")
     a = k.ask(question)
     assert "$30" in a.answer and a.kind == "faq", a.answer
+
+
+def test_brought_to_my_house_is_delivery_and_a_four_letter_typo_may_lack_a_letter():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "P1,Potters Stoneware Clay 25 lb,Potters,Clay,30.00,Aisle 1,20,,Mid-fire clay.\n"
+                   "P2,Summit Black Hole Duffel 55L,Summit,Bags,159.00,Aisle 2,4,,Weatherproof duffel.\n",
+                   "question,answer\nDo you deliver?,\"Clay delivery within 20 miles is $40.\"\n")
+    a = k.ask("how much to have 500 lb of clay brought to my house")
+    assert "$40" in a.answer and a.kind == "faq", a.answer
+    b = k.ask("where is the summit blak hole duffle")
+    assert "Aisle 2" in b.answer and "don't" not in b.answer, b.answer
