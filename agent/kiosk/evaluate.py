@@ -56,11 +56,12 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     for n in sorted({p.name for p in prods if "(" in p.name}, key=len, reverse=True):
         answer = answer.replace(n, _mask(n))
 
+    folded = {p.sku: fold(_mask(p.name)) for p in prods}  # each name as it stands in the (masked, folded) answer
+
     def named_in(c: str) -> list:
-        named = [p for p in prods if fold(_mask(p.name)) in c]
+        named = [p for p in prods if folded[p.sku] in c]
         # a longer name containing a shorter one ("Oat Milk 1L" vs "Milk") wins
-        return [p for p in named if not any(q is not p and fold(_mask(p.name)) in fold(_mask(q.name)) and fold(_mask(q.name)) in c
-                                            for q in named)]
+        return [p for p in named if not any(q is not p and folded[p.sku] in folded[q.sku] and folded[q.sku] in c for q in named)]
 
     # "Name ($1.00, Aisle 2)": the parenthesis belongs to the name right before it.
     def facts_paren(m: re.Match) -> bool:
@@ -99,7 +100,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
                 continue
             if not named or all(round(p.price, 2) != v for p in named):
                 bad.append(f"price {m.group(0)} in '{clause.strip()}'")
-        unnamed = blank_out(c, [fold(_mask(p.name)) for p in named])  # a place word inside a product's name states no place
+        unnamed = blank_out(c, [folded[p.sku] for p in named])  # a place word inside a product's name states no place
         for m in _PLACE.finditer(unnamed):
             place = fold(m.group(0)).strip()
             if named:

@@ -141,13 +141,15 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # Dietary phrases are constraints, not part of the product's name; so are the store's own labels
     # ("latex free", "non toxic"), like the dietary ones.
     text = strip_constraints(it.text)
-    # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is that phrase's
-    phrases = [set(t.word.split()) for t in index.query(it.text).terms if " " in t.word] if index.labels else []
+    phrases: list[set[str]] | None = None  # the everyday phrases typed, looked up once and only when a label is there
     for tag, rx in index.labels:
-        if (m := rx.search(it.text)) and any(set(words(m.group(0))) < ph for ph in phrases):
+        if not (m := rx.search(it.text)):
             continue
-        if (m := rx.search(it.text)) and not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text))
-                                              and _label_in_name(tag, it.text, index)):
+        if phrases is None:
+            phrases = [set(t.word.split()) for t in index.query(it.text).terms if " " in t.word]
+        if any(set(words(m.group(0))) < ph for ph in phrases):
+            continue  # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is the phrase's
+        if not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text)) and _label_in_name(tag, it.text, index)):
             if tag == "age":
                 tag = asked_age(m)
             if tag not in it.dietary:
@@ -412,12 +414,20 @@ def _feature_of(m: re.Match[str], lead: str, index: Index) -> tuple[Product, str
     if found is None:
         return None
     p, k = found
-    # the feature is what follows the last word naming the product ("sony headphones | noise cancelling")
     named = set(words(p.name)) | set(words(p.brand)) | set(words(p.category))
+    names: dict[str, bool] = {}
+
+    def names_it(w: str) -> bool:
+        """The typed word (or an everyday name for it) is one of the product's own words; asked once per word."""
+        if w not in names:
+            names[w] = any(a in named for t in index.query(w).terms for a in t.alternatives)
+        return names[w]
+
+    # the feature is what follows the last word naming the product ("sony headphones | noise cancelling")
     j = len(toks)
-    while j > 1 and not any(a in named for t in index.query(toks[j - 1]).terms for a in t.alternatives):
+    while j > 1 and not names_it(toks[j - 1]):
         j -= 1
-    first = next((i for i, t in enumerate(toks) if any(a in named for x in index.query(t).terms for a in x.alternatives)), 0)
+    first = next((i for i, t in enumerate(toks) if names_it(t)), 0)
     verb_at = [i for i in range(first + 1, j) if toks[i] in _FEATURE_VERBS]
     if verb_at:
         j = verb_at[-1] + 1
@@ -432,11 +442,9 @@ def _feature_of(m: re.Match[str], lead: str, index: Index) -> tuple[Product, str
             feature = f"{who} {feature}"  # "a lefty use it": who asks is part of the question
     fw = [w for w in words(feature) if w not in STOPWORDS]
     if not fw:  # "is the valvoline 10w30 *synthetic* oil": the feature sits inside the product's words
-        inside = [w for w in toks[k:] if words(w) and all(x not in STOPWORDS for x in words(w))
-                  and not any(a in named for t in index.query(w).terms for a in t.alternatives)]
+        inside = [w for w in toks[k:] if words(w) and all(x not in STOPWORDS for x in words(w)) and not names_it(w)]
         if not inside:  # "is micron csc an *ablative* paint": a label word among the name's words
-            inside = [w for w in toks[first:] if w.isalpha() and all(x not in STOPWORDS for x in words(w))
-                      and not any(a in named for t in index.query(w).terms for a in t.alternatives)]
+            inside = [w for w in toks[first:] if w.isalpha() and all(x not in STOPWORDS for x in words(w)) and not names_it(w)]
         feature, fw = " ".join(inside), [x for w in inside for x in words(w)]
     last = toks[-1].strip("?!.,")
     if not fw and any(last in t.split("-") for t in p.tags if t != last):

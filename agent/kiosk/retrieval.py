@@ -34,6 +34,7 @@ from agent.kiosk.text import (
     fold,
     joined_forms,
     stem,
+    strip_ending,
     words,
 )
 
@@ -324,10 +325,7 @@ _ENDINGS = ("ings", "ing", "ed", "es", "s")
 
 def _root(w: str) -> str:
     """"waxed", "waxing" and "wax" share the root "wax" (three letters or more left)."""
-    for end in _ENDINGS:
-        if w.endswith(end) and len(w) - len(end) >= 3:
-            return w[: -len(end)]
-    return w
+    return strip_ending(w, _ENDINGS)
 
 
 def _form_in(w: str, doc: set[str]) -> bool:
@@ -387,10 +385,14 @@ class Index:
         self._catalog_words = sorted(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
         self._faq_words: dict[int, tuple[set[str], set[str]]] = {}
+        self._faq_offers: dict[int, list[tuple[frozenset[str], bool]]] = {}
         for f in catalog.faq:
             self._faq[f.row] = f
             qw, aw = set(words(f.question)), set(words(f.answer))
             self._faq_words[f.row] = (qw, aw)
+            # each clause of the answer as word roots, and whether it gives a price or "free" ("A hot wax is $25")
+            self._faq_offers[f.row] = [(frozenset(_root(w) for w in words(c)), bool(re.search(r"[$€£]\s*\d|\bfree\b", c)))
+                                       for c in re.split(r"[,;.](?!\d)", fold(f.answer))]
             vocab |= qw | aw
             self._db.execute("INSERT INTO faq VALUES (?,?,?)", (f.row, " ".join(words(f.question)), " ".join(words(f.answer))))
         # Only everyday names that can lead somewhere in this store count: a row whose meanings (or theirs: "bring back" ->
@@ -909,18 +911,23 @@ class Index:
                 if not in_question and not in_answer:
                     continue
                 # the word as typed beats its family ("layby" is the lay-by row, not the payment methods row)
-                score = (int(in_question), int(bool(t.alternatives & said)),
-                         sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw)))
+                score = (int(in_question), int(bool(t.alternatives & said)), self._others_in(q, i, row))
                 if best is None or score > best[0]:
-                    best = (score, FaqMatch(self._faq[row], (score[2] + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i})))
+                    best = (score, self._service_match(q, i, row, score[2]))
         return best[1] if best else None
 
     def _offered(self, row: int, root: str) -> bool:
         """The row's answer offers the thing at a price (or free) in the clause that names it ("A hot wax is $25")."""
-        for clause in re.split(r"[,;.](?!\d)", fold(self._faq[row].answer)):
-            if any(_root(w) == root for w in words(clause)) and re.search(r"[$€£]\s*\d|\bfree\b", clause):
-                return True
-        return False
+        return any(priced and root in roots for roots, priced in self._faq_offers[row])
+
+    def _others_in(self, q: Query, i: int, row: int) -> int:
+        """How many of the shopper's terms besides the ``i``-th the FAQ row has."""
+        qw, aw = self._faq_words[row]
+        return sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw))
+
+    def _service_match(self, q: Query, i: int, row: int, others: int) -> FaqMatch:
+        """The row as the answer to a service asked for by the ``i``-th term, with ``others`` more of the terms."""
+        return FaqMatch(self._faq[row], (others + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i}))
 
     def offered_thing(self, q: Query) -> FaqMatch | None:
         """The FAQ row that offers, at a price, a thing the shopper named that no product is named by ("eye splice")."""
@@ -931,11 +938,9 @@ class Index:
             root = _root(t.word)
             rows = [row for row in self._faq_words if self._offered(row, root)]
             if len(rows) == 1:
-                qw, aw = self._faq_words[rows[0]]
-                n = sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw))
-                if not n:
+                if not (n := self._others_in(q, i, rows[0])):
                     continue  # "join the drawing night": the loyalty row's "Join ... for free" names none of the rest
-                return FaqMatch(self._faq[rows[0]], (n + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i}))
+                return self._service_match(q, i, rows[0], n)
         return None
 
     def done_to_row(self, q: Query, participle: str, said_only: bool = False) -> FaqMatch | None:
@@ -962,14 +967,13 @@ class Index:
             hit = [w for w in qw | aw if _root(w) == root]
             if not hit:
                 continue
-            score = (int(any(_root(w) == root for w in qw)),
-                     sum(1 for j, u in enumerate(q.terms) if j != i and self._loosely_in(u, qw | aw, qw)))
+            score = (int(any(_root(w) == root for w in qw)), self._others_in(q, i, row))
             if said_only and not score[1]:
                 continue  # "how much to join the drawing night": the loyalty row's "Join" names none of the rest
             if not score[0] and not score[1] and not self._offered(row, root):
                 continue  # only a passing word of the answer ("a re-check every 3 months"): not the row about it
             if best is None or score > best[0]:
-                best = (score, FaqMatch(self._faq[row], (score[1] + 1) / len(q.terms), 1.0, head_asked=True, asked_terms=frozenset({i})))
+                best = (score, self._service_match(q, i, row, score[1]))
         return best[1] if best else None
 
     def faq_covering(self, q: Query, exact_head: bool = False) -> tuple[FaqMatch, float] | None:

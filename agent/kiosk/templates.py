@@ -10,7 +10,7 @@ import re
 
 from agent.kiosk.catalog import IMPLIED_TAGS, Product
 from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_constraint, is_age_tag, label_base, opposite_label
-from agent.kiosk.text import stem
+from agent.kiosk.text import stem, strip_ending
 
 
 def money(value: float, currency: str = "$") -> str:
@@ -129,15 +129,8 @@ def _opposite(p: Product, constraint: str) -> str | None:
 _FEATURE_SUFFIXES = frozenset({"compatible", "friendly", "ready", "safe", "approved", "certified", "tested"})
 # the words of doing, not of the feature: "can it *go in the* dishwasher", "can i *use* it in my tank"
 _USE_WORDS = frozenset({"go", "goe", "put", "be", "in", "into", "the", "it", "a", "an", "use", "my", "on", "of", "is", "can"})
+# "washable", "washing" and "wash" are one word here
 _ABLE = ("able", "ible", "ing", "ed", "er")
-
-
-def _root(w: str) -> str:
-    """"washable", "washing" and "wash" are one word here."""
-    for end in _ABLE:
-        if w.endswith(end) and len(w) - len(end) >= 3:
-            return w[: -len(end)]
-    return w
 
 
 def feature(p: Product, asked: str) -> list[str]:
@@ -153,9 +146,9 @@ def feature(p: Product, asked: str) -> list[str]:
     if which:  # "certified": listed as cpsc-certified and astm-certified
         return [f"Yes, {p.name} is listed as {join_names(which)}."]
     # "go in the washing machine" is "machine-washable": the label's words, in any order and form, are what was asked
-    said = {_root(stem(w)) for w in re.findall(r"[a-z0-9]+", asked.lower())} - _USE_WORDS
+    said = {strip_ending(stem(w), _ABLE) for w in re.findall(r"[a-z0-9]+", asked.lower())} - _USE_WORDS
     for t in p.tags:
-        tw = {_root(stem(w)) for w in re.split(r"[\s-]+", label_base(t)) if w} - _FEATURE_SUFFIXES
+        tw = {strip_ending(stem(w), _ABLE) for w in re.split(r"[\s-]+", label_base(t)) if w} - _FEATURE_SUFFIXES
         if len(tw) >= 2 and tw == said:
             return [f"Yes, {p.name} is listed as {t}."]
     if other := opposite_label(p.tags, set(re.findall(r"[a-z]+", asked.lower()))):

@@ -67,11 +67,19 @@ _AMERICAN_PART = {"colour": "color", "flavour": "flavor", "odour": "odor", "armo
                   "metre": "meter"}
 
 
+def strip_ending(w: str, endings: tuple[str, ...]) -> str:
+    """``w`` less the first of ``endings`` it has, when three letters or more are left ("waxed" -> "wax")."""
+    for end in endings:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            return w[: -len(end)]
+    return w
+
+
 def stem(word: str) -> str:
     """Plural -> singular, enough for shop words (batteries, tomatoes, glasses)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    if len(word) > 6 and "our" in word or "tre" in word:
+    if (len(word) > 6 and "our" in word) or "tre" in word:
         word = _BRITISH_PART.sub(lambda m: _AMERICAN_PART[m.group(1)], word)
     if word.endswith("s") and word[:-1] in _IRREGULAR:  # "womens" for "women's"
         return _IRREGULAR[word[:-1]]
