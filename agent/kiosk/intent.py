@@ -73,7 +73,8 @@ DIETARY_TAGS: dict[str, tuple[str, str | None]] = {
 # Who a product is safe for: "is monstera ok around my dog", "safe for cats" ask for a pet label ("pet-safe",
 # "toxic-to-pets"); "can my 14 year old buy it", "ok for kids" ask for an age label ("age-3+", "18+").
 PET_SAFE = "pet-safe"
-_PET_TAG = re.compile(r"^(?:pet-safe|pet-friendly|non-toxic-to-(?:pets|dogs|cats)|toxic-to-(?:pets|dogs|cats))$")
+PET_TOXIC = "pet-toxic"  # the same labels asked the other way round: "is the snake plant toxic to cats"
+_PET_TAG = re.compile(r"^(?:(?:pet|cat|dog)-(?:safe|friendly|toxic)|(?:non-)?toxic-(?:to|for)-(?:pets|dogs|cats)|not-pet-safe)$")
 _AGE_TAG = re.compile(r"^(?:age-)?(\d{1,2})\+$")
 _PET = r"(?:pets?|dogs?|cats?|pupp(?:y|ies)|kittens?|animals?)"
 _PET_SAFETY = re.compile(rf"\b(?:safe|ok|okay|fine|alright|toxic|poisonous|harmful|dangerous)\b(?:\s+[a-z']+){{0,3}}?\s+(?:for|to|around|with|near)\s+"
@@ -146,6 +147,8 @@ def constraint_tags(constraint: str) -> tuple[str, str | None]:
         return DIETARY_TAGS[constraint]
     if constraint == PET_SAFE:
         return PET_SAFE, "toxic-to-pets"
+    if constraint == PET_TOXIC:
+        return "toxic-to-pets", PET_SAFE
     if constraint.endswith("-free"):
         return constraint, "contains-" + constraint[:-5]
     if constraint.startswith("contains-"):

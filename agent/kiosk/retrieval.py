@@ -401,8 +401,18 @@ class Index:
         store_words = sorted(vocab)
         self._store_words = frozenset(vocab)
         chain = {" ".join(p): m for p, m in self.synonyms}
-        self.synonyms = tuple((p, m) for p, m in self.synonyms
-                              if any(all(_has_word(w, store_words) for w in a.split()) for a in _one_hop(m, chain)))
+        kept, foreign = [], set()
+        for p, m in self.synonyms:
+            if any(all(_has_word(w, store_words) for w in a.split()) for a in _one_hop(m, chain)):
+                kept.append((p, m))
+            else:
+                foreign.update(ph for ph in (p, *(tuple(a.split()) for a in m))
+                               if len(ph) > 1 and not all(_has_word(w, store_words) for w in ph[:-1]))
+        self.synonyms = tuple(kept)
+        foreign -= {p for p, m in kept} | {tuple(a.split()) for _, m in kept for a in m}  # "pay monthly" leads here too
+        # "silk flowers": a thing of its own in the world, made with a word this store never uses -- not any flower with
+        # the unknown word dropped (nor the Flower Food)
+        self._foreign = frozenset(foreign)
         for phrase, means in self.synonyms:
             vocab |= {w for m in means for w in m.split()}
             # an everyday name that leads to this store's words is a word a misspelling may mean ("bycicle" -> bicycle -> bike)
@@ -568,6 +578,7 @@ class Index:
                         terms[j] = Term("", frozenset())
                     used.update(range(i, i + n))
         terms = sorted([t for t in terms if t.word] + phrased, key=lambda t: t.pos)
+        terms = self._foreign_things(terms)
         # "water colour" / "sour dough": two words typed for one catalog word
         joined: list[Term] = []
         for t in terms:
@@ -592,6 +603,26 @@ class Index:
             split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
         return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "",
                      tuple(w for w in re.split(r"[^a-z0-9]+", fold(text)) if w))
+
+    def _foreign_things(self, terms: list[Term]) -> list[Term]:
+        """Two or three words in a row that the lexicon knows as one thing this store has nothing of become one term no product
+        has: the thing named by a word the store never uses, then a word its products do ("silk flowers", "steam deck")."""
+        out: list[Term] = []
+        i = 0
+        while i < len(terms):
+            for n in (3, 2):
+                run = terms[i:i + n]
+                if (len(run) == n and all(" " not in t.word and t.pos == run[0].pos + k for k, t in enumerate(run))
+                        and tuple(t.word for t in run) in self._foreign and any(_word_in(run[-1].word, n) for n in self._named.values())):
+                    w = " ".join(t.word for t in run)
+                    # known: a thing the shopper named that no product is, counted as missed (not dropped as a stray word)
+                    out.append(Term(w, frozenset({w}), pos=run[0].pos, known=True, typed=False))
+                    i += n
+                    break
+            else:
+                out.append(terms[i])
+                i += 1
+        return out
 
     def _noun_stopword(self, toks: list[str], i: int) -> bool:
         """"guitar picks", "bike rack", "drill bits": a question word that is also a thing this store's product names
@@ -920,6 +951,11 @@ class Index:
         """The row's answer offers the thing at a price (or free) in the clause that names it ("A hot wax is $25")."""
         return any(priced and root in roots for roots, priced in self._faq_offers[row])
 
+    def _own_thing(self, q: Query, i: int) -> bool:
+        """The ``i``-th term is no product word and every other term is one: a thing the shopper has, done to."""
+        rest = [t for j, t in enumerate(q.terms) if j != i]
+        return bool(rest) and not self._product_word(q.terms[i].word) and all(self._product_word(t.word) for t in rest)
+
     def _others_in(self, q: Query, i: int, row: int) -> int:
         """How many of the shopper's terms besides the ``i``-th the FAQ row has."""
         qw, aw = self._faq_words[row]
@@ -968,8 +1004,10 @@ class Index:
             if not hit:
                 continue
             score = (int(any(_root(w) == root for w in qw)), self._others_in(q, i, row))
-            if said_only and not score[1]:
-                continue  # "how much to join the drawing night": the loyalty row's "Join" names none of the rest
+            if said_only and not score[1] and not (score[0] and self._own_thing(q, i)):
+                # "how much to join the drawing night": the loyalty row's "Join" names none of the rest
+                # (but "how much to regrip my irons": the row asks "Do you regrip clubs?" and the irons are the shopper's)
+                continue
             if not score[0] and not score[1] and not self._offered(row, root):
                 continue  # only a passing word of the answer ("a re-check every 3 months"): not the row about it
             if best is None or score > best[0]:

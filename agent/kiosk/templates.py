@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from agent.kiosk.catalog import IMPLIED_TAGS, Product
-from agent.kiosk.intent import PET_SAFE, constraint_tags, is_age_constraint, is_age_tag, label_base, opposite_label
+from agent.kiosk.intent import PET_SAFE, PET_TOXIC, constraint_tags, is_age_constraint, is_age_tag, label_base, opposite_label
 from agent.kiosk.text import stem, strip_ending
 
 
@@ -76,7 +76,7 @@ _ALLERGEN_WORD = {"contains-nuts": "nuts", "contains-gluten": "gluten", "contain
 
 def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
     """The sentence and the verdict (True yes, False no, None not labelled)."""
-    if constraint == PET_SAFE or is_age_constraint(constraint):
+    if constraint in (PET_SAFE, PET_TOXIC) or is_age_constraint(constraint):
         return _suitability(p, constraint)
     yes_tag, no_tag = constraint_tags(constraint)
     if constraint.startswith("contains-"):
@@ -161,13 +161,15 @@ def feature(p: Product, asked: str) -> list[str]:
 
 def _suitability(p: Product, constraint: str) -> tuple[str, bool | None]:
     """Pet and age labels, said as the label says: a toxic-to-pets plant is never called safe, an 18+ knife is for 18s."""
-    if constraint == PET_SAFE:
-        bad = [t for t in p.tags if t.startswith("toxic-to-")]
+    if constraint in (PET_SAFE, PET_TOXIC):
+        # yes or no to what was asked: "is it safe" or "is it toxic" (a "pet-toxic" label answers both)
+        toxic = constraint == PET_TOXIC
+        bad = [t for t in p.tags if t.startswith(("toxic-to-", "toxic-for-")) or t.endswith("-toxic") or t == "not-pet-safe"]
         if bad:
-            return f"No, {p.name} is labelled {bad[0]}.", False
-        good = [t for t in p.tags if t in ("pet-safe", "pet-friendly") or t.startswith("non-toxic-to-")]
+            return f"{'Yes' if toxic else 'No'}, {p.name} is labelled {bad[0]}.", False
+        good = [t for t in p.tags if t.endswith(("-safe", "-friendly")) or t.startswith("non-toxic-")]
         if good:
-            return f"Yes, {p.name} is labelled {good[0]}.", True
+            return f"{'No' if toxic else 'Yes'}, {p.name} is labelled {good[0]}.", True
         return f"{p.name} has no pet-safety label, so please check with our staff.", None
     ages = [(a, t) for t in p.tags if (a := is_age_tag(t)) is not None]
     if not ages:

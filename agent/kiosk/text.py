@@ -83,6 +83,8 @@ def stem(word: str) -> str:
         word = _BRITISH_PART.sub(lambda m: _AMERICAN_PART[m.group(1)], word)
     if word.endswith("s") and word[:-1] in _IRREGULAR:  # "womens" for "women's"
         return _IRREGULAR[word[:-1]]
+    if re.fullmatch(r"[a-z]\d+s", word):  # "pro v1s", "the a4s": a model number in the plural
+        return word[:-1]
     if len(word) <= 3 or word.isdigit():
         return word
     # batteries/battery and cookies/cookie must meet: both end up as "...i"
