@@ -89,9 +89,12 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
             sentence = sentence.replace(_mask(n), _mask(n).replace(",", "\x01").replace(";", "\x02"))
         return [c.replace("\x01", ",").replace("\x02", ";") for c in _CLAUSE.split(sentence)]
 
-    for clause in (c for sentence in split_sentences(answer, names) for c in clauses(sentence)):
+    for sentence, clause in ((s_, c_) for s_ in split_sentences(answer, names) for c_ in clauses(s_)):
         c = fold(clause)
         named = named_in(c)
+        if not named and (before := named_in(fold(sentence[:sentence.find(clause)]))):
+            # "X is in Glass Case, $1599.99, in Glass Case": a bare fact after a comma is the last named product's
+            named = before[-1:] if len(before) == 1 else [max(before, key=lambda p: fold(sentence).rfind(folded[p.sku]))]
         # A clause that quotes an FAQ answer word for word ("$4 per hour" for parking) states the store's own fact.
         quoted = not named and len(c.strip(" .!?")) >= 8 and c.strip(" .!?") in faq_text
         for m in _MONEY.finditer(clause):

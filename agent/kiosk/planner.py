@@ -29,7 +29,7 @@ from agent.kiosk.intent import (
     is_age_constraint,
     strip_constraints,
 )
-from agent.kiosk.retrieval import SPLIT_WORDS, FaqMatch, Index, Match
+from agent.kiosk.retrieval import SPLIT_WORDS, FaqMatch, Index, Match, Query
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
@@ -97,6 +97,8 @@ _DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these
 # "do I need to book", "can I book in": booking an appointment (a service), not a book. After 'to/I/we/can...', and not
 # "book club", "book shop"
 # "book my dog in": who is booked in is not the thing asked about
+# "how long do i get to try a mattress at home", "can i try it out": a trial the store offers (only where its FAQ says "trial")
+_TRY = re.compile(r"\b(?:try|trying|test)\s+(?=(?:a|an|the|it|them|this|one|out)\b)")
 _BOOK_VERB = re.compile(r"\b(?P<by>to|i|we|you|u|can|could|should|must|please|pls)\s+book(?:ed|ing)?\b"
                         r"(?:\s+(?:me|us|him|her|it|them|(?:my|our|his|her|their|the|a)\s+[a-z']+)\s+in\b)?"
                         r"(?!\s+(?:club|clubs|shop|shops|store|shelf|shelves|fair|token|tokens|voucher|vouchers|signing|launch|of|about|by)\b)")
@@ -168,6 +170,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
+    if index.has_word("trial"):
+        text = _TRY.sub("trial ", text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)
     q = index.query(text)
     asked = _object_words(text)
@@ -243,8 +247,12 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (service := index.service_row(q)) is not None and (DIETARY not in it.kinds or all(
             fold_contains(service.entry.question + " " + service.entry.answer, c.replace("-", " ")) for c in it.dietary)):
         return Plan("faq", it, faq=service.entry, sentences=_sentences(service.entry.answer, index), asked=asked)
+    # "can i shoot at your range": the store's own thing, that no product is named by and an FAQ row's question names
+    if not use_faq and DIETARY not in it.kinds and (row := _yours(it.text, q, faqs, index)) is not None:
+        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
     # "how much to get my skis waxed": the thing done is the store's service, not the Waxing Iron
-    if (not use_faq and DIETARY not in it.kinds and (done := _DONE_TO.search(text))
+    # (also over a row that has the words only in passing in its answer: "bows that have been shot or tuned are final sale")
+    if ((not use_faq or (best_faq is not None and not best_faq.asked_terms)) and DIETARY not in it.kinds and (done := _DONE_TO.search(text))
             and (row := index.done_to_row(q, done["done"] or done["verb"] or done["ask"], said_only=not done["done"])) is not None):
         return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
     # "how much to put an eye splice in my line": a thing no product is, that an FAQ row offers at a price
@@ -280,7 +288,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not full and not it.dietary and best_faq is not None and matches and matches[0].coverage >= 0.5 and matches[0].missed
             and not (_asks_product_place(it, matches[0], best_faq) and not best_faq.head_hit)
             and set(matches[0].missed) <= best_faq.asked_terms
-            and all(q.split < 0 or q.terms[i].pos < q.split for i in matches[0].missed)):  # not "a lead for my puppy"
+            and all(q.split < 0 or q.terms[i].pos < q.split for i in matches[0].missed)  # not "a lead for my puppy"
+            # not "a 2lb dive weight" in a dive shop: a word other products are named by, before the thing, says what kind
+            and not (q.head >= 0 and any(q.terms[i].pos < q.terms[q.head].pos and index.is_name_word(q.terms[i].word)
+                                         for i in matches[0].missed))):
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
 
     # Nothing has the words in its name or category: an everyday name may be in a description ("beers": "Italian lager"),
@@ -350,6 +361,20 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if partial:
         sentences.append(T.alternatives(partial, currency))
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
+
+
+_YOUR = re.compile(r"\b(?:your|ur|yer)\s+(?:own\s+)?([a-z]+)")
+
+
+def _yours(text: str, q: Query, faqs: list[FaqMatch], index: Index) -> FaqMatch | None:
+    """The FAQ row whose question names the store's thing the shopper said was the store's ("your range", "your cafe")."""
+    for m in _YOUR.finditer(text):
+        w = stem(m.group(1))
+        i = next((k for k, t in enumerate(q.terms) if t.word == w), -1)
+        if i < 0 or index.is_name_word(w):
+            continue
+        return next((f for f in faqs if i in f.asked_terms), None)
+    return None
 
 
 def _compact(text: str) -> str:

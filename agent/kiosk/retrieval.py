@@ -70,6 +70,7 @@ _UNITS = [(re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:litres?|liters?|ltrs?|l)\b", re.I
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:kilos?|kilograms?|kgs?)\b", re.I), "kg"),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:grams?|grammes?|g)\b", re.I), "g"),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:ounces?|oz)\b", re.I), "oz"),
+          (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:pounds?|lbs?)\b", re.I), "lb"),
           # "6 inch boot" is the "6 in" one: the number says it, and a bare "in" would read as "for/in" after the thing
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inch|inches|\")(?=\W|$)", re.I), ""),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:foot|feet|ft)\b", re.I), " ft")]
@@ -108,6 +109,8 @@ _SERVICE_FAMILIES = {
     "visit": ("visit", "visits", "home visit", "house call", "house calls", "callout", "call out"),
     "alter": ("alter", "altering", "alteration", "alterations", "hem", "hems", "hemming", "hemmed", "take up", "taking up",
               "shorten", "shortening", "tailor", "tailoring"),
+    # "how long do i get to try a mattress at home": a sleep trial, a test ride
+    "trial": ("trial", "trials", "try", "trying", "test drive", "test ride", "try out"),
 }
 # words after which a service word is a verb ("can i *rent* climbing shoes", "to *hire* skis"), not a modifier ("rental skis")
 _VERB_BEFORE = frozenset({"i", "we", "you", "u", "to", "can", "could", "and", "please", "pls", "will", "would"})
@@ -324,8 +327,9 @@ _ENDINGS = ("ings", "ing", "ed", "es", "s")
 
 
 def _root(w: str) -> str:
-    """"waxed", "waxing" and "wax" share the root "wax" (three letters or more left)."""
-    return strip_ending(w, _ENDINGS)
+    """"waxed", "waxing" and "wax" share the root "wax" (three letters or more left); "tune", "tuned" and "tuning" "tun"."""
+    r = strip_ending(w, _ENDINGS)
+    return r[:-1] if r == w and len(w) >= 4 and w.endswith("e") and w[-2] not in "aeiou" else r
 
 
 def _form_in(w: str, doc: set[str]) -> bool:
@@ -555,6 +559,8 @@ class Index:
                     continue
             # a word only everyday names use ("plumbers") may still share a root with this store's ("Plumbing")
             weak = self._same_root(t) if t not in self._store_words and not t.isdigit() else frozenset()
+            if not t.isdigit() and not self.is_name_word(t):
+                weak |= self._tail_of(t)
             terms.append(Term(t, frozenset(alts), weak, pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t}),
                               typed=self._product_word(t)))
         terms = self._real_words(terms)
@@ -613,7 +619,7 @@ class Index:
             for n in (3, 2):
                 run = terms[i:i + n]
                 if (len(run) == n and all(" " not in t.word and t.pos == run[0].pos + k for k, t in enumerate(run))
-                        and tuple(t.word for t in run) in self._foreign and any(_word_in(run[-1].word, n) for n in self._named.values())):
+                        and tuple(t.word for t in run) in self._foreign and self.is_name_word(run[-1].word)):
                     w = " ".join(t.word for t in run)
                     # known: a thing the shopper named that no product is, counted as missed (not dropped as a stray word)
                     out.append(Term(w, frozenset({w}), pos=run[0].pos, known=True, typed=False))
@@ -672,11 +678,13 @@ class Index:
     def _one_edit(self, w: str) -> frozenset[str]:
         """The catalog words one edit away from ``w`` (five letters or more: shorter words have too many neighbours;
         four-letter ones only by two swapped letters, "fiel"/"file"), or that sound the same ("sizzors"/"scissors")."""
+        # "cupps" for "cups": a letter typed twice
+        doubled = frozenset(v for k in range(1, len(w)) if w[k] == w[k - 1] and (v := w[:k] + w[k + 1:]) in self._vocab_set)
         if len(w) == 4:  # "hoze" sounds like "hose", "blak" like "black"
-            return frozenset(self._swaps(w)) | frozenset(v for v in self._by_sound.get(_sound(w), ()) if len(v) <= 5)
+            return doubled | frozenset(self._swaps(w)) | frozenset(v for v in self._by_sound.get(_sound(w), ()) if len(v) <= 5)
         if len(w) < 5:
-            return frozenset()
-        return frozenset(v for v in self.vocab if len(v) >= 5 and abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v)) | \
+            return doubled
+        return doubled | frozenset(v for v in self.vocab if len(v) >= 5 and abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v)) | \
             frozenset(self._by_sound.get(_sound(w), ()))
 
     def _swaps(self, w: str) -> list[str]:
@@ -698,6 +706,14 @@ class Index:
             if len(root) >= 4:
                 return frozenset(v for v in self._product_vocab if v.startswith(root) and v != w)
         return frozenset()
+
+    def _tail_of(self, w: str) -> frozenset[str]:
+        """"suit" for the "Jumpsuit", "bag" for the "Drybag": name words that are another word and then this one (weak)."""
+        if len(w) < 3 or not w.isalpha():
+            return frozenset()
+        eng = english_words()
+        return frozenset(v for n in self._named.values() for v in n
+                         if len(v) >= len(w) + 3 and v.endswith(w) and v[:-len(w)] in eng and v[:-len(w)] not in _SUFFIX_WORDS)
 
     def _product_word(self, w: str) -> bool:
         return _has_word(w, self._product_vocab)
@@ -897,6 +913,13 @@ class Index:
         # last word does ("knee-pads" are pads, knee pads too), or be in the name or a description head
         ends = self._named[p.sku] | set(words(" ".join(t.rsplit("-", 1)[-1] for t in kinds))) | _heads(p.description)
         t = q.terms[q.head]
+        # "got any friskies cat food": the product's brand named beside the thing, which its description says it is
+        # ("Wet cat food pate"; not a use: "for laptops")
+        brand = set(words(p.brand)) - STOPWORDS
+        said = _description_parts(p.description)[0]
+        if (brand and any(i != q.head and u.word in brand for i, u in enumerate(q.terms))
+                and any(all(_word_in(w, said) for w in a.split()) for a in t.alternatives)):
+            return True
         # a looser fix counted when the product matched ("flea sprey")
         if not any(all(_word_in(w, own) for w in a.split()) and _word_in(a.split()[-1], ends) for a in t.alternatives | t.weak):
             return False
@@ -951,6 +974,14 @@ class Index:
         """The row's answer offers the thing at a price (or free) in the clause that names it ("A hot wax is $25")."""
         return any(priced and root in roots for roots, priced in self._faq_offers[row])
 
+    def has_word(self, w: str) -> bool:
+        """The store's catalog or FAQ uses the word."""
+        return w in self._store_words
+
+    def is_name_word(self, w: str) -> bool:
+        """Some product's name (or category) has the word: a thing the store's products are called by."""
+        return any(_word_in(w, n) for n in self._named.values())
+
     def _own_thing(self, q: Query, i: int) -> bool:
         """The ``i``-th term is no product word and every other term is one: a thing the shopper has, done to."""
         rest = [t for j, t in enumerate(q.terms) if j != i]
@@ -1003,15 +1034,18 @@ class Index:
             hit = [w for w in qw | aw if _root(w) == root]
             if not hit:
                 continue
-            score = (int(any(_root(w) == root for w in qw)), self._others_in(q, i, row))
-            if said_only and not score[1] and not (score[0] and self._own_thing(q, i)):
+            others = self._others_in(q, i, row)
+            # the row naming the service in its question first, then the one offering it at a price ("We fire ... for $0.04",
+            # not "Firing turnaround is 7 to 10 days"), then the one with more of the shopper's words
+            score = (int(any(_root(w) == root for w in qw)), int(self._offered(row, root)), others)
+            if said_only and not others and not (score[0] and self._own_thing(q, i)):
                 # "how much to join the drawing night": the loyalty row's "Join" names none of the rest
                 # (but "how much to regrip my irons": the row asks "Do you regrip clubs?" and the irons are the shopper's)
                 continue
-            if not score[0] and not score[1] and not self._offered(row, root):
+            if not score[0] and not others and not score[1]:
                 continue  # only a passing word of the answer ("a re-check every 3 months"): not the row about it
             if best is None or score > best[0]:
-                best = (score, self._service_match(q, i, row, score[1]))
+                best = (score, self._service_match(q, i, row, others))
         return best[1] if best else None
 
     def faq_covering(self, q: Query, exact_head: bool = False) -> tuple[FaqMatch, float] | None:

@@ -126,8 +126,13 @@ PRODUCT_VERBS = frozenset(stem(w) for w in ["order", "ordering", "reserve", "pre
 _BBQ = re.compile(r"\bbar[\s-]*b[\s-]*q(?:ue)?\b")
 
 
+# "Liquid I.V.", "C.B.D.": letters with full stops are one word, as shoppers type them ("liquid iv")
+_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
+
+
 def words(text: str) -> list[str]:
-    return [stem(w) for w in _NON_WORD.split(_BBQ.sub("bbq", fold(text))) if w]
+    folded = _INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", _BBQ.sub("bbq", fold(text)))
+    return [stem(w) for w in _NON_WORD.split(folded) if w]
 
 
 _HYPHENED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")

@@ -81,3 +81,70 @@ def test_the_closest_match_by_its_own_words_when_nothing_is_the_thing_asked_for(
     # ...never when the words barely meet a product
     b = shop.ask("how much is the magnetic bracelet").answer
     assert "$21.00" not in b
+
+
+# A made-up dive, archery, bedding and pantry shop for round 10b: none of these rows come from an eval set.
+_SHOP_B = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "D1,Reefline Soft Lead Weight 3lb,Reefline,Weights,16.50,Back Room,30,,Mesh pouch of lead shot.\n"
+           "D2,Reefline Dive Computer Mini,Reefline,Computers,299.00,Glass Case,3,,Wrist dive computer.\n"
+           "D3,Reefline Dive Torch 900,Reefline,Lights,89.00,Glass Case,5,,Bright dive light.\n"
+           "D4,Marlow Thermo 5mm Jumpsuit Men's L,Marlow,Wetsuits,259.00,Aisle 1,4,,Warm one-piece for cold water.\n"
+           "D5,Purrfect Ocean Fish Supper 85 g,Purrfect,Pet,0.95,Aisle 3,12,,Wet cat food pate in a single tin.\n"
+           "D6,Crunch Peanut Butter Cups 40 g,Crunch,Candy,1.10,Checkout,50,contains-nuts,Two chocolate cups.\n"
+           "D7,Hydra V.I.P. Electrolyte Sticks Lemon 12 pk,Hydra V.I.P.,Hydration,19.99,Counter,8,,Electrolyte drink mix sticks.\n"
+           "D8,Sandman Hybrid Mattress Queen,Sandman,Mattresses,899.00,Showroom,2,,Pocket springs under foam.\n")
+_FAQ_B = ("question,answer\n"
+          "Do you run boat dives?,\"Our Saturday two-tank boat dive is $140.\"\n"
+          "What is your return policy?,\"Unused items can be returned within 30 days; bows that have been shot or tuned are final sale.\"\n"
+          "Do you tune and service bows?,\"A full bow tune is $45, ready in 3 days.\"\n"
+          "Do you have an indoor range?,\"Our indoor range is $15 per hour per shooter.\"\n"
+          "Is there a sleep trial on mattresses?,\"Every mattress comes with a 90-night sleep trial.\"\n"
+          "Do you offer kiln firing?,\"Yes. We fire bisque loads for $0.05 per cubic inch.\"\n"
+          "How long does kiln firing take?,\"Firing turnaround is 7 days; we text you when your pieces are ready.\"\n")
+
+
+@pytest.fixture
+def shop_b() -> Kiosk:
+    return text_kiosk(_SHOP_B, _FAQ_B)
+
+
+def test_a_word_other_products_are_named_by_is_no_service_word(shop_b):
+    # "dive" names the dive computer and torch: "a 3 pound dive weight" is the weight, not the boat dive row
+    a = shop_b.ask("how much for a 3 pound dive weight").answer
+    assert "$16.50" in a and "$140" not in a
+    assert "$16.50" in shop_b.ask("how much is a 3 lb weight").answer
+
+
+def test_a_word_that_ends_a_compound_name_word_finds_it(shop_b):
+    assert "Aisle 1" in shop_b.ask("where is the marlow thermo suit").answer
+
+
+@pytest.mark.parametrize("question, must, must_not", [
+    ("how much to get my bow tuned", "$45", "30 days"),         # not the returns row, which only mentions "tuned"
+    ("can i shoot at your range and how much", "$15", "$45"),  # "your range": the store's own thing
+    ("what do you charge to fire my pieces in your kiln", "$0.05", "7 days"),  # the row offering it at a price
+    ("how long do i get to try a mattress at home", "90-night", "$899"),
+])
+def test_services_said_other_ways(shop_b, question, must, must_not):
+    a = shop_b.ask(question).answer
+    assert must in a and must_not not in a
+
+
+def test_a_brand_named_with_the_kind_its_description_says_is_that_product(shop_b):
+    a = shop_b.ask("got any purrfect cat food").answer
+    assert "Purrfect Ocean Fish Supper" in a and "n't carry" not in a
+
+
+def test_a_letter_typed_twice_and_initials_with_full_stops(shop_b):
+    assert "$1.10" in shop_b.ask("how much are crunch peanut butter cupps").answer
+    assert "in stock" in shop_b.ask("got any hydra vip electrolyte sticks").answer
+
+
+def test_the_counter_gives_a_bare_fact_after_a_comma_to_the_product_named_before_it():
+    from agent.kiosk.evaluate import invented_facts
+
+    from .conftest import text_catalog
+
+    cat = text_catalog(_SHOP_B, _FAQ_B)
+    assert invented_facts("Reefline Dive Torch 900 is in Glass Case, $89.00, in Glass Case.", cat) == []
+    assert invented_facts("Reefline Dive Torch 900 is in Glass Case, $16.50.", cat) != []

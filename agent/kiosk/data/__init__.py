@@ -51,6 +51,10 @@
 # "blind89".."blind94" (golf pro shop, yarn and knitting shop, video game store, equestrian tack shop, florist and plant shop,
 # Japanese grocery) were written blind and sealed, then scored first-run after round 9e and its review pass at 92.5%, 92.5%,
 # 95%, 97.5%, 90% and 97.5% (0 invented).
+# "blind95".."blind100" (scuba dive shop, hunting and archery shop, dollar store, bedding and mattress store, comic and trading
+# card shop, vitamin and supplement shop) were written blind and sealed, then scored first-run after round 10a at 92.5%, 90%,
+# 92.5%, 95%, 100% and 92.5% (one price counted as invented in blind95: the counter read "$1599.99" after a comma as no
+# product's; it was the named product's own price, and the counter now gives a bare fact to the product named before it).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -66,4 +70,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind71", "blind72", "blind73", "blind74", "blind75", "blind76",
                      "blind77", "blind78", "blind79", "blind80", "blind81", "blind82",
                      "blind83", "blind84", "blind85", "blind86", "blind87", "blind88",
-                     "blind89", "blind90", "blind91", "blind92", "blind93", "blind94")}
+                     "blind89", "blind90", "blind91", "blind92", "blind93", "blind94",
+                     "blind95", "blind96", "blind97", "blind98", "blind99", "blind100")}
