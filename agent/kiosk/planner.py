@@ -97,7 +97,8 @@ _DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these
 # "do I need to book", "can I book in": booking an appointment (a service), not a book. After 'to/I/we/can...', and not
 # "book club", "book shop"
 # "book my dog in": who is booked in is not the thing asked about
-# "how long do i get to try a mattress at home", "can i try it out": a trial the store offers (only where its FAQ says "trial")
+# "how long do i get to try a mattress at home", "can i try it out": a trial the store offers (only where its FAQ speaks of a
+# trial or a demo)
 _TRY = re.compile(r"\b(?:try|trying|test)\s+(?=(?:a|an|the|it|them|this|one|out)\b)")
 _BOOK_VERB = re.compile(r"\b(?P<by>to|i|we|you|u|can|could|should|must|please|pls)\s+book(?:ed|ing)?\b"
                         r"(?:\s+(?:me|us|him|her|it|them|(?:my|our|his|her|their|the|a)\s+[a-z']+)\s+in\b)?"
@@ -170,7 +171,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
-    if index.has_word("trial"):
+    if index.has_word("trial") or index.has_word("demo"):
         text = _TRY.sub("trial ", text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)
     q = index.query(text)
@@ -208,8 +209,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if use_faq and full and best_faq is not None and _asks_product_place(it, full[0], best_faq):
         use_faq = False
     # The product matched only by forgiving filler words, the FAQ row by the words themselves: the FAQ is meant.
+    # (not a row with only what the thing is for: "the fake grass for train layouts" is no "run trains on your layout")
     if (not use_faq and full and not product_first and best_faq is not None and best_faq.specificity > 0
-            and best_faq.coverage > full[0].strict + 1e-9):
+            and best_faq.coverage > full[0].strict + 1e-9 and index.faq_mentions_thing(q, best_faq.entry)):
         use_faq = True
     # "is there a microwave" uses every word of an FAQ question but a third of "Microwave Popcorn": the FAQ is meant.
     if (not use_faq and full and not product_first and best_faq is not None and best_faq.specificity >= 0.99
@@ -279,7 +281,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not full and not product_first and best_faq is not None and best_faq.specificity > 0
             and (best_faq.head_hit or not head_is_product) and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
             and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)
-            and (AVAILABILITY not in it.kinds or index.faq_has_thing(q, best_faq.entry))):  # "do you sell birthday cards"
+            and (AVAILABILITY not in it.kinds or index.faq_has_thing(q, best_faq.entry))  # "do you sell birthday cards"
+            # "nitro fuel for rc cars": a row about what the thing is for (RC car repairs), none of the thing itself
+            and index.faq_mentions_thing(q, best_faq.entry)):
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
 
     # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.

@@ -71,6 +71,7 @@ _UNITS = [(re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:litres?|liters?|ltrs?|l)\b", re.I
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:grams?|grammes?|g)\b", re.I), "g"),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:ounces?|oz)\b", re.I), "oz"),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:pounds?|lbs?)\b", re.I), "lb"),
+          (re.compile(r"\b(per|a|by\s+the)\s+(?:pound|lb)\b", re.I), " lb"),  # "krakowska per pound" is sold "per lb"
           # "6 inch boot" is the "6 in" one: the number says it, and a bare "in" would read as "for/in" after the thing
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inch|inches|\")(?=\W|$)", re.I), ""),
           (re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:foot|feet|ft)\b", re.I), " ft")]
@@ -93,12 +94,13 @@ _SERVICE_FAMILIES = {
                "change mind"),
     "repair": ("repair", "repairs", "fix", "fixing", "mend", "mending", "resole", "resoling", "reheel", "reheeling", "replace",
                "replacing", "look at", "looked at"),
-    "deliver": ("deliver", "delivery", "deliveries", "delivering", "shipping", "ship"),
+    "deliver": ("deliver", "delivery", "deliveries", "delivering", "shipping", "ship", "mail", "mailing", "mailed"),
     "pay": ("pay", "paying", "payment", "payments", "installment", "installments", "instalment", "instalments", "finance",
             "financing", "afterpay"),
     "layby": ("layby", "laybys"),
     "sharpen": ("sharpen", "sharpening", "sharpened"),
-    "install": ("install", "installing", "installation", "fit", "fitted", "fitting", "set up", "setup", "setting up"),
+    "install": ("install", "installing", "installation", "fit", "fitted", "fitting", "set up", "setup", "setting up", "put up",
+                "hang", "hanging", "mount", "mounting"),
     "warranty": ("warranty", "warranties", "guarantee", "guaranteed"),
     "assemble": ("assemble", "assembly", "assembling", "put together"),
     "grind": ("grind", "grinding", "mill", "milling", "crush", "crushing"),
@@ -110,7 +112,7 @@ _SERVICE_FAMILIES = {
     "alter": ("alter", "altering", "alteration", "alterations", "hem", "hems", "hemming", "hemmed", "take up", "taking up",
               "shorten", "shortening", "tailor", "tailoring"),
     # "how long do i get to try a mattress at home": a sleep trial, a test ride
-    "trial": ("trial", "trials", "try", "trying", "test drive", "test ride", "try out"),
+    "trial": ("trial", "trials", "try", "trying", "test drive", "test ride", "try out", "demo", "demos", "demo program"),
 }
 # words after which a service word is a verb ("can i *rent* climbing shoes", "to *hire* skis"), not a modifier ("rental skis")
 _VERB_BEFORE = frozenset({"i", "we", "you", "u", "to", "can", "could", "and", "please", "pls", "will", "would"})
@@ -360,6 +362,7 @@ class Index:
     def __init__(self, catalog: Catalog, synonyms=None, english: frozenset[str] | None = None) -> None:
         self.catalog = catalog
         self.synonyms = default_synonyms() if synonyms is None else synonyms
+        self._name_words: frozenset[str] | None = None
         self.english = english_words() if english is None else english  # real words, not misspellings
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -496,7 +499,8 @@ class Index:
         return re.sub(r"[A-Za-z]+", fix, text)
 
     def query(self, text: str) -> Query:
-        toks = words(text)
+        # "t-shirts", "e-bike": the lone letter is no word, and leaves no gap that makes "shirts" a stray word
+        toks = self._join_split(words(re.sub(r"\b[a-zA-Z]-(?=[a-zA-Z]{3})", "", text)))
         # Everyday phrases made of question words ("bring back", "heat up") would vanish with the stopwords: find them first.
         phrased: list[Term] = []
         taken: set[int] = set()
@@ -592,7 +596,9 @@ class Index:
             adjacent = prev is not None and t.pos == prev.pos + 1 and " " not in prev.word + t.word
             if adjacent:
                 # "head lamp" -> headlamp, and what headlamp means (head torch); "water colours" -> watercolour
-                both = next((w for w in (prev.word + t.word, stem(prev.word + t.word)) if w in self._vocab_set), None)
+                # (letters and digits only as a name writes them: "iso 100" is the ISO100, "2s lipo" no "2s-lipo" label)
+                both = next((w for w in (prev.word + t.word, stem(prev.word + t.word))
+                             if w in self._vocab_set and (w.isalpha() or self.is_name_word(w))), None)
                 if both is not None:
                     joined[-1] = Term(both, frozenset({both, *self._single.get(both, ())}), pos=prev.pos)
                     continue
@@ -609,6 +615,26 @@ class Index:
             split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
         return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "",
                      tuple(w for w in re.split(r"[^a-z0-9]+", fold(text)) if w))
+
+    def _join_split(self, toks: list[str]) -> list[str]:
+        """"biotrue one day" for the "Biotrue ONEday": two words typed apart that a product's name writes as one, even
+        when one of them is a question word ("one") that would vanish on its own."""
+        if len(toks) < 2:
+            return toks
+        if self._name_words is None:
+            self._name_words = frozenset().union(*self._named.values()) if self._named else frozenset()
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            if i + 1 < len(toks) and len(joined := toks[i] + toks[i + 1]) >= 5 and joined.isalpha() and (
+                    joined in self._name_words and toks[i] not in self._name_words | {"the", "a", "an"}
+                    and toks[i + 1] not in _PARTICLES):  # "come work out with me" is no Pre-Workout
+                out.append(joined)
+                i += 2
+                continue
+            out.append(toks[i])
+            i += 1
+        return out
 
     def _foreign_things(self, terms: list[Term]) -> list[Term]:
         """Two or three words in a row that the lexicon knows as one thing this store has nothing of become one term no product
@@ -954,6 +980,9 @@ class Index:
             if (i != q.head and q.head >= 0 and " " not in t.word and q.terms[q.head].pos == t.pos + 1
                     and not (0 < t.pos <= len(q.typed) and q.typed[t.pos - 1] in _VERB_BEFORE)):
                 continue  # a modifier of the thing asked for ("rental skis" are skis; "can i rent climbing shoes" is a rental)
+            if (q.head >= 0 and i != q.head and q.terms[q.head].pos < t.pos and q.split >= 0 and q.split < t.pos
+                    and 0 < t.pos <= len(q.typed) and q.typed[t.pos - 1] in ("to", "for") and self.is_name_word(q.terms[q.head].word)):
+                continue  # what a product is for: "a little screwdriver to fix my glasses", "a kit to fix the wiring"
             for row, (qw, aw) in self._faq_words.items():
                 said = qw | set(words(self._faq[row].question.replace("-", "")))  # "lay-by" is "layby"
                 in_question = any(_SERVICE.get(w) == k for w in said)
@@ -1023,6 +1052,9 @@ class Index:
             return None
         # "stitched" is what the row calls "embroidery": the everyday names of the word count as it
         roots = {root} | {_root(a) for a in q.terms[i].alternatives if " " not in a and len(a) >= 4}
+        if participle.startswith("re") and len(base := stem(participle)[2:]) >= 4:
+            # "restring my racket" is the row about "stringing", "regrip" the one about grips
+            roots |= {_root(w) for qw, _ in self._faq_words.values() for w in qw if w.startswith(base)}
         for r in sorted(roots, key=lambda r: r != root):
             if (row := self._done_row(q, i, r, said_only)) is not None:
                 return row
@@ -1082,6 +1114,14 @@ class Index:
         if q.head < 0 or not self._loosely_in(q.terms[q.head], qw | aw, qw):
             return True
         return all(self._loosely_in(t, qw | aw, qw) for t in thing)
+
+    def faq_mentions_thing(self, q: Query, entry: FaqEntry) -> bool:
+        """The row has a word of the thing asked for, not only of what it is for (true without a 'for')."""
+        if q.split < 0 or q.split_word != "for":
+            return True
+        qw, aw = self._faq_words[entry.row]
+        thing = [t for t in q.terms if t.pos < q.split]
+        return not thing or any(self._loosely_in(t, qw | aw, qw) for t in thing)
 
     def _loosely_in(self, t: Term, doc: set[str], asked: set[str], exact: bool = False) -> bool:
         """``t`` in a row's words ``doc`` (another form of the word as typed or of a meaning, not of a spelling fix:

@@ -44,8 +44,13 @@ DIETARY_PRODUCT_WORDS = frozenset({"egg", "nut", "peanut"})
 
 def fold(text: str) -> str:
     """Lowercase ASCII with accents removed, '&' spelled out."""
-    text = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    text = unicodedata.normalize("NFKD", text.replace("&", " and ").translate(_NO_DECOMPOSITION))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+# Letters NFKD does not split into a base letter and an accent ("Ćwikła" is typed "cwikla", "Søren" "soren")
+_NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
+                                   "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d"})
 
 
 # Plurals no ending rule gives back ("stanley knives" are utility knifes); "gloves", "olives", "valves" are regular.

@@ -148,3 +148,62 @@ def test_the_counter_gives_a_bare_fact_after_a_comma_to_the_product_named_before
     cat = text_catalog(_SHOP_B, _FAQ_B)
     assert invented_facts("Reefline Dive Torch 900 is in Glass Case, $89.00, in Glass Case.", cat) == []
     assert invented_facts("Reefline Dive Torch 900 is in Glass Case, $16.50.", cat) != []
+
+
+# A made-up optician, lighting, deli, racquet and hobby shop for round 10c: none of these rows come from an eval set.
+_SHOP_C = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "C1,Clearsight ONEday Contact Lenses 30 Pack,Clearsight,Contacts,29.00,Back Room,10,,Daily disposable lenses.\n"
+           "C2,Clearsight Monthly Contact Lenses 6 Pack,Clearsight,Contacts,39.00,Back Room,10,,Monthly lenses.\n"
+           "C3,Fixit Eyeglass Repair Kit with Mini Screwdriver,Fixit,Accessories,7.50,Accessories Rack,4,,Tiny screwdriver and spare screws.\n"
+           "C4,Brightway Lamp Rewiring Kit 8ft,Brightway,Parts,14.00,Counter,6,,Cord and plug to rewire a lamp.\n"
+           "C5,Brightway Crystal Chandelier 5-Light,Brightway,Ceiling,289.00,Wall A,2,,Five-light chandelier.\n"
+           "C6,Polna Ćwikła Beet Relish 300 g,Polna,Pantry,3.49,Aisle 1,17,vegan,Beetroot with horseradish.\n"
+           "C7,Polna Krakowska Sucha per lb,Polna,Deli,9.99,Deli Counter,15,,Dry pork sausage sliced to order.\n"
+           "C8,Ace Pro Tennis Racquet,Ace,Racquets,199.00,Racquet Wall,5,,Tour racquet.\n"
+           "C9,Volt 5000mAh 7.4V 2S LiPo Battery,Volt,Batteries,69.99,Counter,12,2s-lipo,Hard-case pack.\n"
+           "C10,Meadow Scenics Fine Turf Green Grass,Meadow Scenics,Scenery,6.99,Aisle 3,18,,Foam ground cover for model layouts.\n"
+           "C11,Chili Kick Hot Sauce 5oz,Chili Kick,Hot Sauce,4.49,Wall A,20,vegan,Classic hot sauce.\n")
+_FAQ_C = ("question,answer\n"
+          "Do you ship contact lenses?,\"Yes, we ship lens orders anywhere in the US for $6.95.\"\n"
+          "Do you repair glasses?,\"Adjustments are free; frame soldering starts at $45.\"\n"
+          "Do you repair lamps?,\"We rewire and repair lamps for $35 plus parts.\"\n"
+          "Do you install light fixtures?,\"Our electrician installs fixtures from $125 per fixture.\"\n"
+          "How much does racquet stringing cost?,\"Stringing labour is $20 per racquet plus the string.\"\n"
+          "Do you have demo racquets?,\"You can demo up to three racquets for 3 days for $10.\"\n"
+          "Can I run trains on your layout?,\"Club layout night is Thursdays from 6pm; bring your own locomotive.\"\n"
+          "Do you repair RC cars?,\"Our repair bench charges $45 per hour.\"\n")
+
+
+@pytest.fixture
+def shop_c() -> Kiosk:
+    return text_kiosk(_SHOP_C, _FAQ_C)
+
+
+@pytest.mark.parametrize("question, must, must_not", [
+    ("where can i find clearsight one day contacts", "Back Room", "n't"),        # "one day" is the ONEday
+    ("where can i find a little screwdriver to fix my glasses", "Accessories Rack", "$45"),  # what it is for, not a repair
+    ("where do i find a kit to fix the wiring on my old lamp", "Counter", "$35"),
+    ("cwikla price?", "$3.49", "n't"),                                           # "ł" is typed "l"
+    ("price of krakowska per pound", "$9.99", "n't"),                           # sold "per lb"
+    ("got any volt 5000mah 2s lipos", "in stock", "n't"),
+    ("where do you keep the fake grass for train layouts", "Aisle 3", "Thursdays"),  # no row about what it is for
+])
+def test_round10c_products(shop_c, question, must, must_not):
+    a = shop_c.ask(question).answer
+    assert must in a and must_not not in a
+
+
+@pytest.mark.parametrize("question, must", [
+    ("can you mail my contacts to me? how much", "$6.95"),
+    ("can someone put up my new chandelier for me, what does that cost", "$125"),
+    ("how much to restring my racket", "$20"),
+    ("can i try out a racquet before i buy it", "$10"),
+])
+def test_round10c_services(shop_c, question, must):
+    assert must in shop_c.ask(question).answer
+
+
+@pytest.mark.parametrize("question", ["do you have nitro fuel for rc cars", "do you sell hot sauce t-shirts"])
+def test_a_thing_the_store_lacks_is_not_carried_whatever_it_is_for_or_made_of(shop_c, question):
+    a = shop_c.ask(question).answer
+    assert "n't" in a and "$" not in a

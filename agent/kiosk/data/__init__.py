@@ -55,6 +55,9 @@
 # card shop, vitamin and supplement shop) were written blind and sealed, then scored first-run after round 10a at 92.5%, 90%,
 # 92.5%, 95%, 100% and 92.5% (one price counted as invented in blind95: the counter read "$1599.99" after a comma as no
 # product's; it was the named product's own price, and the counter now gives a bare fact to the product named before it).
+# "blind101".."blind106" (optician and eyewear shop, lighting store, Polish delicatessen, tennis and racquet shop, model railway
+# and RC hobby shop, hot sauce and spice shop) were written blind and sealed, then scored first-run after round 10b at 92.5%,
+# 92.5%, 92.5%, 92.5%, 87.5% and 90% (0 invented).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -71,4 +74,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind77", "blind78", "blind79", "blind80", "blind81", "blind82",
                      "blind83", "blind84", "blind85", "blind86", "blind87", "blind88",
                      "blind89", "blind90", "blind91", "blind92", "blind93", "blind94",
-                     "blind95", "blind96", "blind97", "blind98", "blind99", "blind100")}
+                     "blind95", "blind96", "blind97", "blind98", "blind99", "blind100",
+                     "blind101", "blind102", "blind103", "blind104", "blind105", "blind106")}
