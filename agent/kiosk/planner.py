@@ -407,7 +407,7 @@ _YES_NO = re.compile(r"^(?:is|are|does|do|has|have|can|will|would|could)\s+(?:(?
                      r"(?P<rest>.+?)[\s?!.]*$")
 # "can i control the fluval light from my phone", "can i use seachem flourish in my tank": what the shopper would do with
 # one named product -- asked of its labels and description like any other feature
-_CAN_I = re.compile(r"^(?:can|could|will|would)\s+(?:i|we|you|(?P<who>(?:a|an|my)\s+[a-z]+))\s+(?P<verb>[a-z]+)\s+(?:the|this|that|these|those|a|an|my)?\s*(?P<rest>.+?)[\s?!.]*$")
+_CAN_I = re.compile(r"^(?:can|could|will|would)\s+(?:i|we|you|(?P<who>(?:a|an|my)\s+[a-z]+))\s+(?P<verb>(?:machine|hand|tumble|dry)\s+[a-z]+|[a-z]+)\s+(?:the|this|that|these|those|a|an|my)?\s*(?P<rest>.+?)[\s?!.]*$")
 # verbs that ask for the store's service or a product itself, never a feature ("can i return the kettle")
 _NOT_FEATURE_VERBS = frozenset({"return", "exchange", "buy", "get", "find", "see", "order", "reserve", "pay", "book", "collect", "bring",
                                 "have", "try", "rent", "hire", "borrow", "swap", "refund", "pick", "look", "check", "afford",
@@ -447,10 +447,17 @@ def _feature_question(text: str, index: Index, verbs: bool = False) -> tuple[Pro
     folded = " ".join(fold(text).split())
     if (m := _YES_NO.match(folded)) and (found := _feature_of(m, "", index)) is not None:
         return found
+    # "hd 25 cable detachable?": the product, then words one of its own labels has -- asked without a verb
+    toks = folded.rstrip("?!. ").split()
+    if folded.endswith("?") and (pre := _prefix_product(toks, index)) is not None and pre[1] < len(toks):
+        p, k = pre
+        rest = [w for w in words(" ".join(toks[k:])) if w not in STOPWORDS]
+        if rest and any(set(rest) <= set(words(t.replace("-", " "))) for t in p.tags):
+            return p, " ".join(toks[k:])
     if not verbs or not (m := _CAN_I.match(folded)) or m["verb"] in _NOT_FEATURE_VERBS or (
             m["verb"] in STOPWORDS and m["verb"] not in ("use", "wear", "wash", "cook", "clean", "put", "take")):
         return None
-    return _feature_of(m, m["verb"], index)
+    return _feature_of(m, m["verb"].replace(" ", "-"), index)  # "machine wash" is what "machine-washable" says
 
 
 def _feature_of(m: re.Match[str], lead: str, index: Index) -> tuple[Product, str] | None:
@@ -480,8 +487,9 @@ def _feature_of(m: re.Match[str], lead: str, index: Index) -> tuple[Product, str
     who = m.groupdict().get("who") if lead else None
     if lead:
         if not feature and not who:
-            # "can i dim the screenbar": the verb alone is the feature when a label is its "-able" form ("dimmable")
-            return (p, lead) if any(_able_of(lead, t) for t in p.tags) else None
+            # "can i dim the screenbar": the verb alone is the feature when a label is its "-able" form ("dimmable");
+            # "can i machine wash the leotard" asks it whatever the labels say
+            return (p, lead) if "-" in lead or any(_able_of(lead, t) for t in p.tags) else None
         feature = f"{lead} it {' '.join(toks[j:])}".strip()  # "control it from my phone": as said
         if who:
             feature = f"{who} {feature}"  # "a lefty use it": who asks is part of the question

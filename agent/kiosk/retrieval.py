@@ -176,7 +176,7 @@ class Query:
 
 
 # Words after which the shopper says what the thing is for or goes with, not what it is ("tracker for dog collar").
-SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which"})
+SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which", "so"})
 
 
 def split_pos(terms: tuple[Term, ...], toks: list[str]) -> int:
@@ -1052,6 +1052,9 @@ class Index:
             return None
         # "stitched" is what the row calls "embroidery": the everyday names of the word count as it
         roots = {root} | {_root(a) for a in q.terms[i].alternatives if " " not in a and len(a) >= 4}
+        if (fam := _SERVICE.get(root) or _SERVICE.get(stem(participle))) is not None:
+            # "get my turntable fixed" is the row that "repairs" turntables
+            roots |= {_root(stem(w)) for w in _SERVICE_FAMILIES[fam] if " " not in w}
         if participle.startswith("re") and len(base := stem(participle)[2:]) >= 4:
             # "restring my racket" is the row about "stringing", "regrip" the one about grips
             roots |= {_root(w) for qw, _ in self._faq_words.values() for w in qw if w.startswith(base)}

@@ -58,6 +58,9 @@
 # "blind101".."blind106" (optician and eyewear shop, lighting store, Polish delicatessen, tennis and racquet shop, model railway
 # and RC hobby shop, hot sauce and spice shop) were written blind and sealed, then scored first-run after round 10b at 92.5%,
 # 92.5%, 92.5%, 92.5%, 87.5% and 90% (0 invented).
+# "blind107".."blind112" (pool and spa supply store, Korean beauty shop, dance and ballet shop, home decor store, Middle Eastern
+# grocery, DJ and pro audio shop) were written blind and sealed, then scored first-run after round 10c at 95%, 97.5%, 95%, 95%,
+# 97.5% and 90% (0 invented).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -75,4 +78,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind83", "blind84", "blind85", "blind86", "blind87", "blind88",
                      "blind89", "blind90", "blind91", "blind92", "blind93", "blind94",
                      "blind95", "blind96", "blind97", "blind98", "blind99", "blind100",
-                     "blind101", "blind102", "blind103", "blind104", "blind105", "blind106")}
+                     "blind101", "blind102", "blind103", "blind104", "blind105", "blind106",
+                     "blind107", "blind108", "blind109", "blind110", "blind111", "blind112")}
