@@ -363,6 +363,8 @@ class Index:
         self.catalog = catalog
         self.synonyms = default_synonyms() if synonyms is None else synonyms
         self._name_words: frozenset[str] | None = None
+        self._name_pairs: frozenset[tuple[str, str]] | None = None
+        self._faq_vocab = frozenset(w for f in catalog.faq for w in words(f"{f.question} {f.answer}"))
         self.english = english_words() if english is None else english  # real words, not misspellings
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -522,7 +524,8 @@ class Index:
                         taken.update((i, j))
         # "how long", "how far": a question word, not a product's length
         taken.update(i for i, t in enumerate(toks) if i > 0 and toks[i - 1] == "how" and t in _HOW_WORDS)
-        kept = [(i, t) for i, t in enumerate(toks) if (t not in STOPWORDS or self._noun_stopword(toks, i)) and len(t) > 1 and i not in taken]
+        kept = [(i, t) for i, t in enumerate(toks) if (t not in STOPWORDS or self._noun_stopword(toks, i))
+                and (len(t) > 1 or self._model_digit(toks, i)) and i not in taken]
         terms: list[Term] = []
         for pos, t in kept:
             alts = {t}
@@ -567,6 +570,8 @@ class Index:
                 weak |= self._tail_of(t)
             terms.append(Term(t, frozenset(alts), weak, pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t}),
                               typed=self._product_word(t)))
+        # (a short word only among many: "aura cacia tee tree oil", not "dog beds" -> Burt's Bees)
+        terms = [self._with_near_names(t, spelt=len(t.word) >= (5 if len(terms) < 4 else 3)) for t in terms]
         terms = self._real_words(terms)
         # Everyday names: a synonym phrase found in the (spell-fixed) words adds its meaning to those terms.
         fixed = [sorted(tm.alternatives, key=lambda a: a != tm.word) for tm in terms]
@@ -598,9 +603,10 @@ class Index:
                 # "head lamp" -> headlamp, and what headlamp means (head torch); "water colours" -> watercolour
                 # (letters and digits only as a name writes them: "iso 100" is the ISO100, "2s lipo" no "2s-lipo" label)
                 both = next((w for w in (prev.word + t.word, stem(prev.word + t.word))
-                             if w in self._vocab_set and (w.isalpha() or self.is_name_word(w))), None)
+                             if w in self._vocab_set and (w.isalpha() or (self.is_name_word(w) and not prev.word.isdigit()))), None)
                 if both is not None:
-                    joined[-1] = Term(both, frozenset({both, *self._single.get(both, ())}), pos=prev.pos)
+                    # ...and the two words as typed, as a name may write them ("Judo Gi")
+                    joined[-1] = Term(both, frozenset({both, f"{prev.word} {t.word}", *self._single.get(both, ())}), pos=prev.pos)
                     continue
             # "footy ball": the word before already means a word ending in this one (football) -- one thing, not two
             ends = {a for a in prev.alternatives if " " not in a and a != t.word and len(t.word) >= 3 and a.endswith(t.word)} if prev else set()
@@ -615,6 +621,29 @@ class Index:
             split = -1  # "medicine for a headache" is headache medicine: what follows 'for' is the thing, not a purpose
         return Query(tuple(terms), " ".join(content_words(text)), head, split, toks[split] if split >= 0 else "",
                      tuple(w for w in re.split(r"[^a-z0-9]+", fold(text)) if w))
+
+    def _with_near_names(self, t: Term, spelt: bool = True) -> Term:
+        """"tee tree oil", "chamois butter" for "Butt'r": name words one letter off count as weak spellings (beside
+        another word of the same product only), even when the word typed is a real one; so do the longer name words a
+        short one starts ("caymus cab" for the Cabernet)."""
+        if len(t.word) < 3 or not t.word.isalpha() or " " in t.word:
+            return t
+        if self._name_words is None:
+            self._name_words = frozenset().union(*self._named.values()) if self._named else frozenset()
+        w = t.word
+        near = frozenset(v for v in self._name_words if v != w and v.isalpha() and (
+            (spelt and abs(len(v) - len(w)) <= 1 and len(v) >= 3 and v[0] == w[0] and _edits_within_one(w, v))
+            or (len(v) >= len(w) + 3 and v.startswith(w) and w not in self._faq_vocab and not _inflected(w, self._faq_vocab)))) - t.alternatives  # "pop": "popped"
+        return replace(t, weak=t.weak | near) if near else t
+
+    def _model_digit(self, toks: list[str], i: int) -> bool:
+        """"felco 2 pruners": a lone digit after a word a product's name has right before it is a model number."""
+        if not toks[i].isdigit() or i == 0:
+            return False
+        if self._name_pairs is None:
+            names = [words(p.name) for p in self.catalog.products.values()]
+            self._name_pairs = frozenset((a, b) for ws in names for a, b in zip(ws, ws[1:], strict=False) if len(b) == 1 and b.isdigit())
+        return any(b == toks[i] and (a == toks[i - 1] or _edits_within_one(a, toks[i - 1])) for a, b in self._name_pairs)
 
     def _join_split(self, toks: list[str]) -> list[str]:
         """"biotrue one day" for the "Biotrue ONEday": two words typed apart that a product's name writes as one, even
@@ -946,6 +975,14 @@ class Index:
         if (brand and any(i != q.head and u.word in brand for i, u in enumerate(q.terms))
                 and any(all(_word_in(w, said) for w in a.split()) for a in t.alternatives)):
             return True
+        # "a bell for my handlebars" is no Bell helmet: an ordinary word asked for that the product has only as its brand
+        # (only with what it is for, which the product's own words do not mention: "do you have national geographic" is it)
+        purpose = [u for u in q.terms if q.split >= 0 and u.pos > q.split]
+        text = set(words(f"{p.name} {p.description} {p.category}"))
+        if (purpose and t.word in self.english and brand and t.word in brand and not _word_in(t.word, own - brand)
+                and not any(all(_word_in(w, own - brand) for w in a.split()) for a in t.alternatives if a != t.word)
+                and not any(_covers(u.alternatives, text) for u in purpose)):
+            return False
         # a looser fix counted when the product matched ("flea sprey")
         if not any(all(_word_in(w, own) for w in a.split()) and _word_in(a.split()[-1], ends) for a in t.alternatives | t.weak):
             return False
@@ -1045,7 +1082,8 @@ class Index:
         root = _root(stem(participle))
         if len(root) < 3:
             return None
-        i = next((j for j, t in enumerate(q.terms) if _root(t.word) == root), -1)
+        # ("cleaned" may have been respelt "cleaner": the word as typed is among its spellings)
+        i = next((j for j, t in enumerate(q.terms) if _root(t.word) == root or any(_root(a) == root for a in t.alternatives)), -1)
         if len(root) >= 4 and root[-1] == root[-2] and root[-1] not in "aeiouls":
             root = root[:-1]  # "clipped" is "clip", "trimmed" "trim"
         if i < 0:

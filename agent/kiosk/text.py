@@ -135,8 +135,13 @@ _BBQ = re.compile(r"\bbar[\s-]*b[\s-]*q(?:ue)?\b")
 _INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
 
 
+# "Butt'r", "rock'n'roll": an apostrophe inside a word is no break (unlike "reese's", "don't", "you'll")
+_INNER_APOSTROPHE = re.compile(r"(?<=[a-z])['’](?!(?:s|t|ll|re|ve|d|m)\b)(?=[a-z])")
+
+
 def words(text: str) -> list[str]:
     folded = _INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", _BBQ.sub("bbq", fold(text)))
+    folded = _INNER_APOSTROPHE.sub("", folded)
     return [stem(w) for w in _NON_WORD.split(folded) if w]
 
 

@@ -244,3 +244,41 @@ def test_a_service_said_by_a_word_of_its_family(shop_d):
 def test_what_follows_so_is_what_the_thing_is_for(shop_d):
     a = shop_d.ask("where's the sticky powder so my shoes don't slip").answer
     assert "Granular Rosin" in a and "Counter" in a and "couldn't find" not in a
+
+
+# A made-up garden, bike, wine and soap shop for round 10e: none of these rows come from an eval set.
+_SHOP_E = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "F1,Secca 2 Classic Hand Pruner,Secca,Pruners,64.99,Wall A,8,,Bypass pruner with replaceable blades.\n"
+           "F2,Secca 9 Left-Handed Pruner,Secca,Pruners,72.99,Wall A,0,left-handed,The Secca 2 design mirrored for left hands.\n"
+           "F3,Saddle Butt'r Anti-Chafe Cream 8oz,Saddle Butt'r,Body Care,19.99,Counter,12,,Anti-chafing cream for long rides.\n"
+           "F4,Trail Bar Crunchy Peanut Butter,Trail Bar,Snacks,2.49,Aisle 3,30,contains-nuts,Energy bar.\n"
+           "F5,Bell Z20 Helmet L,Bell,Helmets,89.00,Wall A,0,,Road helmet.\n"
+           "F6,Meadow Tea Tree Essential Oil 0.5 oz,Meadow,Essential Oils,10.49,Aisle 3,12,,Pure tea tree oil.\n"
+           "F7,Meadow Lavender Essential Oil 0.5 oz,Meadow,Essential Oils,9.99,Aisle 3,12,,Pure lavender oil.\n"
+           "F8,Ridgeline Napa Cabernet Sauvignon 750ml,Ridgeline,Red Wine,94.99,Aisle 2,5,,Full-bodied red.\n"
+           "F9,Pollinator Wildflower Seed Mix 1 oz,Meadow,Seeds,11.95,Seed Rack,20,,Native wildflower seeds.\n")
+_FAQ_E = ("question,answer\n"
+          "Do you service reels?,\"Our reel cleaning and lube service is $25 per reel.\"\n")
+
+
+@pytest.fixture
+def shop_e() -> Kiosk:
+    return text_kiosk(_SHOP_E, _FAQ_E)
+
+
+@pytest.mark.parametrize("question, must, must_not", [
+    ("how much r the seca 2 pruners", "$64.99", "$72.99"),          # the model number tells them apart
+    ("where r the saddle butter", "Counter", "Aisle 3"),             # "Butt'r" is one word, one letter off "butter"
+    ("wheres the meadow tee tree oil", "Aisle 3", "couldn't"),       # "tee" for "tea" among the other words
+    ("how much is the ridgeline cab", "$94.99", "n't"),              # a short word starting a name word
+    ("how much to get my reel cleaned", "$25", "n't"),
+])
+def test_round10e_spellings_and_services(shop_e, question, must, must_not):
+    a = shop_e.ask(question).answer
+    assert must in a and must_not not in a
+
+
+@pytest.mark.parametrize("question", ["do you have a bell for my handlebars", "do you sell bird seed", "do you sell dog beds"])
+def test_round10e_not_carried(shop_e, question):
+    a = shop_e.ask(question).answer
+    assert "n't" in a and "$" not in a

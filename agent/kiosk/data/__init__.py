@@ -61,6 +61,9 @@
 # "blind107".."blind112" (pool and spa supply store, Korean beauty shop, dance and ballet shop, home decor store, Middle Eastern
 # grocery, DJ and pro audio shop) were written blind and sealed, then scored first-run after round 10c at 95%, 97.5%, 95%, 95%,
 # 97.5% and 90% (0 invented).
+# "blind113".."blind118" (wine and spirits shop, toy and game store, fishing and bait shop, cycling clothing and parts shop,
+# natural cosmetics and soap shop, garden tools and seed shop) were written blind and sealed, then scored first-run after
+# round 10d at 95%, 90%, 92.5%, 95%, 95% and 92.5% (0 invented).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -79,4 +82,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind89", "blind90", "blind91", "blind92", "blind93", "blind94",
                      "blind95", "blind96", "blind97", "blind98", "blind99", "blind100",
                      "blind101", "blind102", "blind103", "blind104", "blind105", "blind106",
-                     "blind107", "blind108", "blind109", "blind110", "blind111", "blind112")}
+                     "blind107", "blind108", "blind109", "blind110", "blind111", "blind112",
+                     "blind113", "blind114", "blind115", "blind116", "blind117", "blind118")}
