@@ -29,7 +29,7 @@ from agent.kiosk.intent import (
     is_age_constraint,
     strip_constraints,
 )
-from agent.kiosk.retrieval import SPLIT_WORDS, FaqMatch, Index, Match, Query
+from agent.kiosk.retrieval import NOUN_STOPWORDS, SPLIT_WORDS, FaqMatch, Index, Match, Query
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
@@ -129,7 +129,8 @@ def _object_words(text: str, whole: bool = False) -> str:
             continue
         # no digits: the echo must not look like a price, size or place the store stated
         base = re.sub(r"(n't|'s|'re|'ll|'ve|'d|'m)$", "", w)  # "where's", "don't": the question word is what counts
-        if w and stem(base) not in STOPWORDS and not re.fullmatch(r"[a-z]", w) and not any(c.isdigit() for c in w):
+        # ("mini fridges": a question word that is a thing, after the word naming what kind)
+        if w and (stem(base) not in STOPWORDS or (kept and stem(base) in NOUN_STOPWORDS)) and not re.fullmatch(r"[a-z]", w) and not any(c.isdigit() for c in w):
             kept.append(w)
     return " ".join(kept[:6])
 
@@ -240,7 +241,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         use_faq = True
     # "does the roland digital piano have bluetooth", "is the kala uke solid wood": a yes/no question about one named
     # product's feature is answered from its labels and description, never with a bare "Yes, ... is in stock".
-    if not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION} and (feat := _feature_question(text, index)):
+    if (not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION} and (feat := _feature_question(text, index))
+            and not _store_matter(feat[0], feat[1], best_faq)):
         product, feature = feat
         return Plan("feature", it, products=[product], sentences=T.feature(product, feature), asked=asked)
     # "how much to rent a keyboard", "can I bring the pram back": a service the store does, named by its verb, is the row
@@ -263,7 +265,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "can i control the fluval light from my phone", "can i use flourish in my saltwater tank": a use of one named
     # product, answered from its labels and description (after the services: "can i return the kettle" is one)
     if (not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION}
-            and (feat := _feature_question(text, index, verbs=True))):
+            and (feat := _feature_question(text, index, verbs=True)) and not _store_matter(feat[0], feat[1], best_faq)):
         product, feature = feat
         return Plan("feature", it, products=[product], sentences=T.feature(product, feature), asked=asked)
     # "how many points do i need to get money off": no product has any of the words, an FAQ row has the thing asked about
@@ -348,7 +350,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # before the thing are missing -- say it is the closest match, with the fact asked, rather than only "we don't carry"
     if (it.kinds & {PRICE, LOCATION, STOCK} and near and q.head >= 0 and near[0].head_named
             and near[0].missed and q.head not in near[0].missed
-            and all(q.terms[i].pos < q.terms[q.head].pos for i in near[0].missed)
+            # (or only words of what it is for: "the support sticks for stacking cake tiers" -> the dowel rods)
+            and all(q.terms[i].pos < q.terms[q.head].pos or 0 <= q.split < q.terms[i].pos for i in near[0].missed)
             and (len(near) == 1 or not near[1].head_named or near[0].specificity > near[1].specificity + 0.2)):
         p = near[0].product
         return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency,
@@ -365,6 +368,21 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if partial:
         sentences.append(T.alternatives(partial, currency))
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
+
+
+def _store_matter(p: Product, feature: str, row: FaqMatch | None) -> bool:
+    """"do electricians get a discount here": the "feature" is a matter of the store (a discount), which the product's
+    own words never mention -- a question about the store, not about the Electrician's Multimeter."""
+    fw = {w for w in words(feature) if w not in STOPWORDS}
+    own = set(words(f"{p.name} {p.description} {' '.join(p.tags)}".replace("-", " ")))
+    if not fw or fw & own:
+        return False
+    return bool(fw & _STORE_MATTERS)
+
+
+# What a shopper asks of the store, never a product's feature ("do electricians get a discount")
+_STORE_MATTERS = frozenset(stem(w) for w in ("discount", "discounts", "deal", "deals", "coupon", "coupons", "sale", "refund", "parking",
+                                             "membership", "loyalty", "points", "rewards", "voucher", "vouchers"))
 
 
 _YOUR = re.compile(r"\b(?:your|ur|yer)\s+(?:own\s+)?([a-z]+)")

@@ -80,6 +80,7 @@ _INTENT_TYPOS = {"prise": "price", "prises": "prices", "stok": "stock", "instock
 
 # Question words that are also things products are named by ("Tortex Picks", "Wall Shelf", "Mini Fridge", "Drill Bits").
 _NOUN_STOPWORDS = frozenset(stem(w) for w in ("pick", "shelf", "rack", "fridge", "freezer", "chiller", "counter", "bit", "stock"))
+NOUN_STOPWORDS = _NOUN_STOPWORDS
 
 
 # The last word of a label that says what the product suits or resists, not what it is ("microwave-safe", "nut-free").
@@ -112,6 +113,8 @@ _SERVICE_FAMILIES = {
     "alter": ("alter", "altering", "alteration", "alterations", "hem", "hems", "hemming", "hemmed", "take up", "taking up",
               "shorten", "shortening", "tailor", "tailoring"),
     # "how long do i get to try a mattress at home": a sleep trial, a test ride
+    # "can you look after my gecko while im away": pet sitting ("board" and "watch" name products: a snowboard, a watch)
+    "sit": ("pet sitting", "pet sit", "pet sitter", "look after", "looking after"),
     "trial": ("trial", "trials", "try", "trying", "test drive", "test ride", "try out", "demo", "demos", "demo program"),
 }
 # words after which a service word is a verb ("can i *rent* climbing shoes", "to *hire* skis"), not a modifier ("rental skis")
@@ -555,6 +558,8 @@ class Index:
                     # "blaser": "blaster" is closest by letters, "blazer" one letter off too -- both are what it may be
                     fix = list(fix) + sorted(self._one_edit(t))
                 alts |= set(fix)
+                # "hydroflsk" -> "hydroflask": a name written in two words ("Hydro Flask") is that too
+                alts |= {sp for f in fix if (sp := self._split_name(f))}
                 if not fix:
                     # looser fixes: "tablts"/"tablet" (one edit), "wormer"/"worming" (one root)
                     weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75)) | self._same_root(t) | self._one_edit(t)
@@ -566,8 +571,8 @@ class Index:
                     continue
             # a word only everyday names use ("plumbers") may still share a root with this store's ("Plumbing")
             weak = self._same_root(t) if t not in self._store_words and not t.isdigit() else frozenset()
-            if not t.isdigit() and not self.is_name_word(t):
-                weak |= self._tail_of(t)
+            if not t.isdigit():
+                weak |= self._tail_of(t)  # weak: "stewart calculus book" is the Stewart Calculus textbook
             terms.append(Term(t, frozenset(alts), weak, pos=pos, known=self._product_word(t) or any(self._product_word(a) for a in alts - {t}),
                               typed=self._product_word(t)))
         # (a short word only among many: "aura cacia tee tree oil", not "dog beds" -> Burt's Bees)
@@ -588,7 +593,7 @@ class Index:
                     if "".join(phrase) in self._vocab_set:  # "coffee maker" is the "Coffeemaker" too
                         merged.add("".join(phrase))
                     # the phrase becomes one term: "phone charger" is one thing
-                    terms[i] = Term(" ".join(phrase), frozenset(merged), pos=terms[i].pos)
+                    terms[i] = Term(" ".join(phrase), frozenset(merged), terms[i].weak if n == 1 else frozenset(), pos=terms[i].pos)
                     for j in range(i + 1, i + n):
                         terms[j] = Term("", frozenset())
                     used.update(range(i, i + n))
@@ -693,6 +698,9 @@ class Index:
             return False
         if i == len(toks) - 1 and toks[i - 1] in ("have", "sell", "carry", "stock", "any"):
             return True  # "do u have fridges": the thing asked for, whether or not this store has one
+        if toks[i - 1] not in STOPWORDS and any(w in ("sell", "carry", "stock") for w in toks[:i - 1]) and (
+                i == len(toks) - 1 or toks[i + 1] in SPLIT_WORDS):
+            return True  # "do you sell mini fridges for dorms": the thing asked for, not the Mini Stapler
         return toks[i - 1] not in STOPWORDS and any(t in name for name, _ in self._docs.values())
 
     def _real_words(self, terms: list[Term]) -> list[Term]:
@@ -779,7 +787,22 @@ class Index:
             a, b = word[:i], word[i:]
             if a in self._vocab_set and (b in self._vocab_set or stem(b) in self._vocab_set):
                 return f"{a} {b if b in self._vocab_set else stem(b)}"
+        for i in range(4, len(word) - 3):  # "hydroflsk": two name words typed as one, the second a letter short
+            a, b = word[:i], word[i:]
+            if a in self._vocab_set and len(fixes := [v for v in self._name_words_set() if len(v) >= 4 and _edits_within_one(b, v)]) == 1:
+                return f"{a} {fixes[0]}"
         return None
+
+    def _split_name(self, w: str) -> str | None:
+        names = self._name_words_set()
+        if w in names:
+            return None
+        return next((f"{w[:i]} {w[i:]}" for i in range(3, len(w) - 2) if w[:i] in names and w[i:] in names), None)
+
+    def _name_words_set(self) -> frozenset[str]:
+        if self._name_words is None:
+            self._name_words = frozenset().union(*self._named.values()) if self._named else frozenset()
+        return self._name_words
 
     @staticmethod
     def _filler(terms: tuple[Term, ...], hits: list[bool], i: int) -> bool:

@@ -219,8 +219,8 @@ _MARK = re.compile(r"[.!?]")
 
 def dotted_names(names: list[str]) -> tuple[str, ...]:
     """The (folded) names with a full stop, "!" or "?" inside them ("Dr. Elsey's Cat Litter", "Sushi Go Party! Card
-    Game"), for ``ends_sentence``."""
-    return tuple(dict.fromkeys(f for n in names if any(c in (f := fold(n)).rstrip(".!?") for c in ".!?")))
+    Game") or a full stop at their end ("Cake Pan 8 x 3 in."), for ``ends_sentence``."""
+    return tuple(dict.fromkeys(f for n in names if any(c in (f := fold(n)).rstrip(".!?") for c in ".!?") or f.endswith(".")))
 
 
 def ends_sentence(text: str, i: int, names: tuple[str, ...] = ()) -> bool:
@@ -238,6 +238,10 @@ def ends_sentence(text: str, i: int, names: tuple[str, ...] = ()) -> bool:
         return False  # "21.99", "e.g.", "Dr.Elsey": no space, no end
     if _ABBREVIATION.search(before) or (_NUMBER_ABBREVIATION.search(before) and re.match(r"\s*\d", after)):
         return False
+    if any(n.endswith(".") and before.endswith(n) for n in names):
+        # "Wilton Cake Leveler 10 in. costs $5.99": a name ending in a full stop ends the sentence only before a capital
+        nxt = after.lstrip()[:1]
+        return bool(nxt) and nxt.isupper()
     return not _inside_name(before, ".", names)
 
 
