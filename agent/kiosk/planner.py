@@ -172,6 +172,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
+    text = re.sub(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b)", "until ", text)  # "open sunday? till when"
     if index.has_word("trial") or index.has_word("demo"):
         text = _TRY.sub("trial ", text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)

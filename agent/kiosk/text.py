@@ -132,7 +132,7 @@ _BBQ = re.compile(r"\bbar[\s-]*b[\s-]*q(?:ue)?\b")
 
 
 # "Liquid I.V.", "C.B.D.": letters with full stops are one word, as shoppers type them ("liquid iv")
-_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
+_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")  # ...and "D.I.D" without the last full stop
 
 
 # "Butt'r", "rock'n'roll": an apostrophe inside a word is no break (unlike "reese's", "don't", "you'll")

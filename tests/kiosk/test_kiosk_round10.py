@@ -328,3 +328,31 @@ def test_a_question_word_that_is_a_thing_is_what_is_asked_for(shop_f):
 def test_a_store_matter_is_no_feature_of_a_product(shop_f):
     a = shop_f.ask("do electricians get a discount here").answer
     assert "can't confirm" not in a and "here is what we know" not in a
+
+
+# A made-up skate and moto shop for round 10g: none of these rows come from an eval set.
+_SHOP_G = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "M1,Q.R.S 520 Chain 120 Links,Q.R.S,Drivetrain,139.95,Wall B,5,,Gold X-ring chain.\n"
+           "M2,Grindline Complete 8.0,Grindline,Completes,89.99,Deck Wall,4,,Ready-to-ride complete.\n")
+_FAQ_G = ("question,answer\n"
+          "What are your hours?,\"We are open Tuesday to Saturday 9am to 6pm and Sunday 10am to 3pm.\"\n"
+          "Do you offer skate lessons?,\"Beginner skate lessons run every Saturday for $25 per kid.\"\n")
+
+
+@pytest.fixture
+def shop_g() -> Kiosk:
+    return text_kiosk(_SHOP_G, _FAQ_G)
+
+
+@pytest.mark.parametrize("question, must", [
+    ("u guys open sunday? till when", "3pm"),                          # "till when" is no cash till
+    ("my kid wants to learn to skate, do you guys teach", "$25"),      # teaching is a class
+])
+def test_round10g_faq(shop_g, question, must):
+    assert must in shop_g.ask(question).answer
+
+
+def test_initials_without_the_last_full_stop_are_one_word():
+    from agent.kiosk.text import words
+
+    assert words("Q.R.S 520 Chain")[:2] == ["qrs", "520"]
