@@ -44,7 +44,8 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 
 def _mask(name: str) -> str:
-    return name.replace("(", "\u3014").replace(")", "\u3015")
+    # ...and its commas: "WaterWipes Baby Wipes 9 Packs, 540 ct ($29.49, Aisle 9)" is one name before its facts
+    return name.replace("(", "\u3014").replace(")", "\u3015").replace(",", "\u201a")
 
 
 def invented_facts(answer: str, catalog: Catalog) -> list[str]:
@@ -53,7 +54,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     prods = list(catalog.products.values())
     bad: list[str] = []
     # a parenthesis inside a name ("Canned Cat Food 3 oz (24-pack)") is no "(price, place)" after it: masked in both
-    for n in sorted({p.name for p in prods if "(" in p.name}, key=len, reverse=True):
+    for n in sorted({p.name for p in prods if "(" in p.name or "," in p.name}, key=len, reverse=True):
         answer = answer.replace(n, _mask(n))
 
     folded = {p.sku: fold(_mask(p.name)) for p in prods}  # each name as it stands in the (masked, folded) answer

@@ -356,3 +356,16 @@ def test_initials_without_the_last_full_stop_are_one_word():
     from agent.kiosk.text import words
 
     assert words("Q.R.S 520 Chain")[:2] == ["qrs", "520"]
+
+
+def test_the_counter_keeps_a_name_with_a_comma_whole_before_its_facts():
+    from agent.kiosk.evaluate import invented_facts
+
+    from .conftest import text_catalog
+
+    cat = text_catalog("sku,name,brand,category,price,location,stock,tags,description\n"
+                       'W1,"Softleaf Baby Wipes 9 Packs, 540 ct",Softleaf,Wipes,29.49,Aisle 9,6,fragrance-free,Water wipes.\n'
+                       'W2,"Calmcare Baby Wipes 6 Packs, 336 ct",Calmcare,Wipes,15.99,Aisle 9,16,fragrance-free,Unscented.\n')
+    ok = "Labelled fragrance-free: Softleaf Baby Wipes 9 Packs, 540 ct ($29.49, Aisle 9) and Calmcare Baby Wipes 6 Packs, 336 ct ($15.99, Aisle 9)."
+    assert invented_facts(ok, cat) == []
+    assert invented_facts("Labelled fragrance-free: Softleaf Baby Wipes 9 Packs, 540 ct ($15.99, Aisle 9).", cat) != []

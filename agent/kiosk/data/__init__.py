@@ -72,6 +72,11 @@
 # "blind125".."blind130" (sewing machine and quilting shop, motorcycle parts counter, bulk foods and nut shop, skate and BMX
 # shop, kitchen and bath showroom counter, airport duty-free shop) were written blind and sealed, then scored first-run after
 # round 10f at 95%, 90%, 100%, 97.5%, 92.5% and 100% (0 invented).
+# "blind131".."blind136" (hobby paint and miniatures shop, organic farm shop, baby formula and diaper aisle, key and lock
+# counter, surf and swim shop, olive oil and vinegar shop) were written blind and sealed, then scored first-run at the final
+# code of round 10 (70ee260) at 92.5%, 100%, 97.5%, 97.5%, 97.5% and 95% (one answer counted as invented in blind133: the
+# counter cut "WaterWipes ... 9 Packs, 540 ct ($29.49, Aisle 9)" at the comma inside the name; both facts were right, and the
+# counter now keeps such names whole).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -93,4 +98,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind107", "blind108", "blind109", "blind110", "blind111", "blind112",
                      "blind113", "blind114", "blind115", "blind116", "blind117", "blind118",
                      "blind119", "blind120", "blind121", "blind122", "blind123", "blind124",
-                     "blind125", "blind126", "blind127", "blind128", "blind129", "blind130")}
+                     "blind125", "blind126", "blind127", "blind128", "blind129", "blind130",
+                     "blind131", "blind132", "blind133", "blind134", "blind135", "blind136")}
