@@ -89,7 +89,8 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     # place words inside product names are no places, nor inside a product's own description quoted word for word
     # ("a kennel with a steel door")
     quoted = [fold(p.description).strip(" .") for p in facts.products if len(p.description.strip()) >= 20]
-    placed = blank_out(placed, [fold(p.name) for p in facts.products] + quoted)
+    own_words = [fold(p.name) for p in facts.products] + quoted
+    placed = blank_out(placed, own_words)
     for m in _PLACE.finditer(placed):
         place = " ".join(m.group(0).split())
         # a product's place must be stated in full ("in a fridge" for "Fridge 1" is not an answer)
@@ -99,7 +100,7 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     if facts.catalog is not None:
         names = catalog_names(facts.catalog)
         # "Clover Kacha-Kacha Row Counter is in stock" names a counter, not the place called Counter
-        unquoted = blank_out(s, [fold(p.name) for p in facts.products] + quoted)
+        unquoted = blank_out(s, own_words)
         for loc in names.locations:
             if re.search(rf"\b{re.escape(loc)}\b", unquoted) and not any(loc in fp for fp in fact_places):
                 problems.append(f"place '{loc}' is not where any product in the facts is")

@@ -44,8 +44,9 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 
 def _mask(name: str) -> str:
-    # ...and its commas: "WaterWipes Baby Wipes 9 Packs, 540 ct ($29.49, Aisle 9)" is one name before its facts
-    return name.replace("(", "\u3014").replace(")", "\u3015").replace(",", "\u201a")
+    # ...and its commas and semicolons: "WaterWipes Baby Wipes 9 Packs, 540 ct ($29.49, Aisle 9)" is one name before its
+    # facts, and "Beeswax Food Wraps (S, M, L)" is cut into no clauses
+    return name.replace("(", "\u3014").replace(")", "\u3015").replace(",", "\u201a").replace(";", "\u204f")
 
 
 def invented_facts(answer: str, catalog: Catalog) -> list[str]:
@@ -54,7 +55,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     prods = list(catalog.products.values())
     bad: list[str] = []
     # a parenthesis inside a name ("Canned Cat Food 3 oz (24-pack)") is no "(price, place)" after it: masked in both
-    for n in sorted({p.name for p in prods if "(" in p.name or "," in p.name}, key=len, reverse=True):
+    for n in sorted({p.name for p in prods if _mask(p.name) != p.name}, key=len, reverse=True):
         answer = answer.replace(n, _mask(n))
 
     folded = {p.sku: fold(_mask(p.name)) for p in prods}  # each name as it stands in the (masked, folded) answer
@@ -82,15 +83,7 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     answer = _PAREN.sub(lambda m: m.group(1) if facts_paren(m) else m.group(0), answer)
     # sentences are not cut after "Dr." or inside a product's name ("Dr. Elsey's Cat Litter costs $21.99.")
     names = dotted_names([n for p in prods for n in (p.name, p.brand)])
-    # a name with commas in it ("Beeswax Food Wraps (S, M, L)") is not cut into clauses
-    comma_names = sorted({p.name for p in prods if _CLAUSE.search(p.name)}, key=len, reverse=True)
-
-    def clauses(sentence: str) -> list[str]:
-        for n in comma_names:
-            sentence = sentence.replace(_mask(n), _mask(n).replace(",", "\x01").replace(";", "\x02"))
-        return [c.replace("\x01", ",").replace("\x02", ";") for c in _CLAUSE.split(sentence)]
-
-    for sentence, clause in ((s_, c_) for s_ in split_sentences(answer, names) for c_ in clauses(s_)):
+    for sentence, clause in ((s_, c_) for s_ in split_sentences(answer, names) for c_ in _CLAUSE.split(s_)):
         c = fold(clause)
         named = named_in(c)
         if not named and (before := named_in(fold(sentence[:sentence.find(clause)]))):

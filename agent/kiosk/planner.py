@@ -243,7 +243,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "does the roland digital piano have bluetooth", "is the kala uke solid wood": a yes/no question about one named
     # product's feature is answered from its labels and description, never with a bare "Yes, ... is in stock".
     if (not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION} and (feat := _feature_question(text, index))
-            and not _store_matter(feat[0], feat[1], best_faq)):
+            and not _store_matter(*feat)):
         product, feature = feat
         return Plan("feature", it, products=[product], sentences=T.feature(product, feature), asked=asked)
     # "how much to rent a keyboard", "can I bring the pram back": a service the store does, named by its verb, is the row
@@ -266,7 +266,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "can i control the fluval light from my phone", "can i use flourish in my saltwater tank": a use of one named
     # product, answered from its labels and description (after the services: "can i return the kettle" is one)
     if (not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION}
-            and (feat := _feature_question(text, index, verbs=True)) and not _store_matter(feat[0], feat[1], best_faq)):
+            and (feat := _feature_question(text, index, verbs=True)) and not _store_matter(*feat)):
         product, feature = feat
         return Plan("feature", it, products=[product], sentences=T.feature(product, feature), asked=asked)
     # "how many points do i need to get money off": no product has any of the words, an FAQ row has the thing asked about
@@ -354,31 +354,32 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             # (or only words of what it is for: "the support sticks for stacking cake tiers" -> the dowel rods)
             and all(q.terms[i].pos < q.terms[q.head].pos or 0 <= q.split < q.terms[i].pos for i in near[0].missed)
             and (len(near) == 1 or not near[1].head_named or near[0].specificity > near[1].specificity + 0.2)):
-        p = near[0].product
-        return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency,
-                                                                        stock=STOCK in it.kinds), asked=asked)
+        return _closest(it, near[0].product, asked, currency)
     # "how much is that magnetic wrist bracelet thing for holding markers": no product is the thing by any name, one
     # product's own words have three or more of the rest and no other comes close -- the closest match, said to be so
     if (it.kinds & {PRICE, LOCATION, STOCK} and q.head >= 0 and matches and not any(m.head_hit for m in matches)
             and q.head in matches[0].missed and len(q.terms) - len(matches[0].missed) >= 3 and matches[0].strict >= 0.6 - 1e-9
             and (len(matches) == 1 or matches[1].strict * 2 <= matches[0].strict + 1e-9)):
-        p = matches[0].product
-        return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency,
-                                                                        stock=STOCK in it.kinds), asked=asked)
+        return _closest(it, matches[0].product, asked, currency)
     sentences = [T.not_carried(asked)]
     if partial:
         sentences.append(T.alternatives(partial, currency))
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
 
 
-def _store_matter(p: Product, feature: str, row: FaqMatch | None) -> bool:
+def _closest(it: Intent, p: Product, asked: str, currency: str) -> Plan:
+    """"We don't have anything called X; the closest match is P" with the fact (price, place, stock) asked."""
+    return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency,
+                                                                    stock=STOCK in it.kinds), asked=asked)
+
+
+def _store_matter(p: Product, feature: str) -> bool:
     """"do electricians get a discount here": the "feature" is a matter of the store (a discount), which the product's
     own words never mention -- a question about the store, not about the Electrician's Multimeter."""
     fw = {w for w in words(feature) if w not in STOPWORDS}
-    own = set(words(f"{p.name} {p.description} {' '.join(p.tags)}".replace("-", " ")))
-    if not fw or fw & own:
+    if not fw & _STORE_MATTERS:
         return False
-    return bool(fw & _STORE_MATTERS)
+    return not fw & set(words(f"{p.name} {p.description} {' '.join(p.tags)}".replace("-", " ")))
 
 
 # What a shopper asks of the store, never a product's feature ("do electricians get a discount")

@@ -79,8 +79,7 @@ _INTENT_TYPOS = {"prise": "price", "prises": "prices", "stok": "stock", "instock
 
 
 # Question words that are also things products are named by ("Tortex Picks", "Wall Shelf", "Mini Fridge", "Drill Bits").
-_NOUN_STOPWORDS = frozenset(stem(w) for w in ("pick", "shelf", "rack", "fridge", "freezer", "chiller", "counter", "bit", "stock"))
-NOUN_STOPWORDS = _NOUN_STOPWORDS
+NOUN_STOPWORDS = frozenset(stem(w) for w in ("pick", "shelf", "rack", "fridge", "freezer", "chiller", "counter", "bit", "stock"))
 
 
 # The last word of a label that says what the product suits or resists, not what it is ("microwave-safe", "nut-free").
@@ -366,8 +365,6 @@ class Index:
     def __init__(self, catalog: Catalog, synonyms=None, english: frozenset[str] | None = None) -> None:
         self.catalog = catalog
         self.synonyms = default_synonyms() if synonyms is None else synonyms
-        self._name_words: frozenset[str] | None = None
-        self._name_pairs: frozenset[tuple[str, str]] | None = None
         self._faq_vocab = frozenset(w for f in catalog.faq for w in words(f"{f.question} {f.answer}"))
         self.english = english_words() if english is None else english  # real words, not misspellings
         self._lock = threading.Lock()
@@ -381,7 +378,11 @@ class Index:
         vocab: set[str] = set()
         # description words found only in its purpose phrases: the thing asked for is not this product when only they have it
         self._purpose_only: dict[str, set[str]] = {}
+        # a lone digit a name has after a word ("Felco 2"): a model number the shopper may type ("felko 2 pruners")
+        pairs: set[tuple[str, str]] = set()
         for p in catalog.products.values():
+            name_ws = words(p.name)
+            pairs.update((a, b) for a, b in zip(name_ws, name_ws[1:], strict=False) if len(b) == 1 and b.isdigit())
             name, allw = _doc_words(p)
             self._docs[p.sku] = (name, allw)
             said, purpose = _description_parts(p.description)
@@ -391,9 +392,11 @@ class Index:
             self._says[p.sku] = (name | set(words(p.category)) | set(words(p.description))) - self._purpose_only[p.sku]
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
-                             (p.sku, " ".join(words(p.name) + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
+                             (p.sku, " ".join(name_ws + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
         # "meal", "gear" ask for nothing of their own where no product is named by them
-        self._generic = GENERIC_WORDS | (KIND_WORDS - set().union(*self._named.values()))
+        self._name_pairs = frozenset(pairs)
+        self._name_words: frozenset[str] = frozenset().union(*self._named.values())  # every word some product is named by
+        self._generic = GENERIC_WORDS | (KIND_WORDS - self._name_words)
         product_vocab = {w for w in vocab if len(w) > 2}
         self._catalog_words = sorted(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
         self._faq: dict[int, FaqEntry] = {}
@@ -634,8 +637,6 @@ class Index:
         short one starts ("caymus cab" for the Cabernet)."""
         if len(t.word) < 3 or not t.word.isalpha() or " " in t.word:
             return t
-        if self._name_words is None:
-            self._name_words = frozenset().union(*self._named.values()) if self._named else frozenset()
         w = t.word
         near = frozenset(v for v in self._name_words if v != w and v.isalpha() and (
             (spelt and abs(len(v) - len(w)) <= 1 and len(v) >= 3 and v[0] == w[0] and _edits_within_one(w, v))
@@ -646,9 +647,6 @@ class Index:
         """"felco 2 pruners": a lone digit after a word a product's name has right before it is a model number."""
         if not toks[i].isdigit() or i == 0:
             return False
-        if self._name_pairs is None:
-            names = [words(p.name) for p in self.catalog.products.values()]
-            self._name_pairs = frozenset((a, b) for ws in names for a, b in zip(ws, ws[1:], strict=False) if len(b) == 1 and b.isdigit())
         return any(b == toks[i] and (a == toks[i - 1] or _edits_within_one(a, toks[i - 1])) for a, b in self._name_pairs)
 
     def _join_split(self, toks: list[str]) -> list[str]:
@@ -656,8 +654,6 @@ class Index:
         when one of them is a question word ("one") that would vanish on its own."""
         if len(toks) < 2:
             return toks
-        if self._name_words is None:
-            self._name_words = frozenset().union(*self._named.values()) if self._named else frozenset()
         out: list[str] = []
         i = 0
         while i < len(toks):
@@ -695,7 +691,7 @@ class Index:
         """"guitar picks", "bike rack", "drill bits": a question word that is also a thing this store's product names
         use, right after a word naming what kind (not "pick up", not "the rack")."""
         t = toks[i]
-        if t not in _NOUN_STOPWORDS or i == 0 or (i + 1 < len(toks) and toks[i + 1] == "up"):
+        if t not in NOUN_STOPWORDS or i == 0 or (i + 1 < len(toks) and toks[i + 1] == "up"):
             return False
         if i == len(toks) - 1 and toks[i - 1] in ("have", "sell", "carry", "stock", "any"):
             return True  # "do u have fridges": the thing asked for, whether or not this store has one
@@ -790,20 +786,16 @@ class Index:
                 return f"{a} {b if b in self._vocab_set else stem(b)}"
         for i in range(4, len(word) - 3):  # "hydroflsk": two name words typed as one, the second a letter short
             a, b = word[:i], word[i:]
-            if a in self._vocab_set and len(fixes := [v for v in self._name_words_set() if len(v) >= 4 and _edits_within_one(b, v)]) == 1:
+            if a in self._vocab_set and len(fixes := [v for v in self._name_words if len(v) >= 4 and _edits_within_one(b, v)]) == 1:
                 return f"{a} {fixes[0]}"
         return None
 
     def _split_name(self, w: str) -> str | None:
-        names = self._name_words_set()
+        """"hydroflask" for the "Hydro Flask": a word that is two name words written as one, spaced as the name has them."""
+        names = self._name_words
         if w in names:
             return None
         return next((f"{w[:i]} {w[i:]}" for i in range(3, len(w) - 2) if w[:i] in names and w[i:] in names), None)
-
-    def _name_words_set(self) -> frozenset[str]:
-        if self._name_words is None:
-            self._name_words = frozenset().union(*self._named.values()) if self._named else frozenset()
-        return self._name_words
 
     @staticmethod
     def _filler(terms: tuple[Term, ...], hits: list[bool], i: int) -> bool:
@@ -995,18 +987,18 @@ class Index:
         # "got any friskies cat food": the product's brand named beside the thing, which its description says it is
         # ("Wet cat food pate"; not a use: "for laptops")
         brand = set(words(p.brand)) - STOPWORDS
-        said = _description_parts(p.description)[0]
-        if (brand and any(i != q.head and u.word in brand for i, u in enumerate(q.terms))
-                and any(all(_word_in(w, said) for w in a.split()) for a in t.alternatives)):
-            return True
+        if brand and any(i != q.head and u.word in brand for i, u in enumerate(q.terms)):
+            said = _description_parts(p.description)[0]
+            if any(all(_word_in(w, said) for w in a.split()) for a in t.alternatives):
+                return True
         # "a bell for my handlebars" is no Bell helmet: an ordinary word asked for that the product has only as its brand
         # (only with what it is for, which the product's own words do not mention: "do you have national geographic" is it)
         purpose = [u for u in q.terms if q.split >= 0 and u.pos > q.split]
-        text = set(words(f"{p.name} {p.description} {p.category}"))
         if (purpose and t.word in self.english and brand and t.word in brand and not _word_in(t.word, own - brand)
-                and not any(all(_word_in(w, own - brand) for w in a.split()) for a in t.alternatives if a != t.word)
-                and not any(_covers(u.alternatives, text) for u in purpose)):
-            return False
+                and not any(all(_word_in(w, own - brand) for w in a.split()) for a in t.alternatives if a != t.word)):
+            text = set(words(f"{p.name} {p.description} {p.category}"))
+            if not any(_covers(u.alternatives, text) for u in purpose):
+                return False
         # a looser fix counted when the product matched ("flea sprey")
         if not any(all(_word_in(w, own) for w in a.split()) and _word_in(a.split()[-1], ends) for a in t.alternatives | t.weak):
             return False
