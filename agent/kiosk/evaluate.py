@@ -54,6 +54,11 @@ def invented_facts(answer: str, catalog: Catalog) -> list[str]:
     faq_text = fold(" ".join(f.answer for f in catalog.faq))
     prods = list(catalog.products.values())
     bad: list[str] = []
+    # an FAQ answer quoted whole states the store's own facts, its "(...)" asides included ("$8 per knife ($12 for serrated)")
+    for f in catalog.faq:
+        for s in split_sentences(f.answer):
+            if len(s.strip(" .!?")) >= 8 and s in answer:
+                answer = answer.replace(s, " ")
     # a parenthesis inside a name ("Canned Cat Food 3 oz (24-pack)") is no "(price, place)" after it: masked in both
     for n in sorted({p.name for p in prods if _mask(p.name) != p.name}, key=len, reverse=True):
         answer = answer.replace(n, _mask(n))

@@ -161,6 +161,10 @@ _LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|
                           r"|approved|tested|compatible)|[a-z]+proof|low-[a-z]+)$")
 
 
+# A label's root word and the everyday words for it: "booze free" is alcohol free.
+_LABEL_ROOT_WORDS = {"alcohol": "alcohol|booze"}
+
+
 def label_pattern(tag: str) -> re.Pattern[str] | None:
     """How a shopper writes a store label ("latex free", "no latex", "allergic to latex"), or None for a non-label tag."""
     if tag.startswith("contains-") and tag not in DIETARY_TAGS and tag not in IMPLIED_TAGS:  # "contains-milk" is asked as dairy
@@ -169,10 +173,16 @@ def label_pattern(tag: str) -> re.Pattern[str] | None:
     if tag in DIETARY_TAGS or tag.startswith("contains-") or not _LABEL_SHAPE.match(tag):
         return None
     if tag.endswith("-free"):
-        x = re.escape(tag[:-5])
-        return re.compile(rf"\b({x}[\s-]*free|no\s+{x}|without\s+{x}|{x}\s+allerg\w*|allergic\s+to\s+{x})\b")
+        x = _LABEL_ROOT_WORDS.get(tag[:-5], re.escape(tag[:-5]))
+        return re.compile(rf"\b({x}[\s-]*free|no\s+{x}|without\s+{x}|zero[\s-]+{x}|{x}\s+allerg\w*|allergic\s+to\s+{x}"
+                          rf"|non[\s-]*(?:{x})(?:ic)?)\b")
     if tag.startswith("non-"):
-        return re.compile(rf"\bnon[\s-]*{re.escape(tag[4:])}\b")
+        typed = rf"\bnon[\s-]*{re.escape(tag[4:])}\b"
+        if (root := tag[4:].removesuffix("ic")) != tag[4:] and len(root) >= 4:
+            # "non-alcoholic" is what "alcohol free", "no alcohol" and "booze free" ask for
+            x = _LABEL_ROOT_WORDS.get(root, re.escape(root))
+            typed += rf"|\b(?:(?:{x})[\s-]*free|no\s+(?:{x})|zero[\s-]+(?:{x})|without\s+(?:{x}))\b"
+        return re.compile(typed)
     # "water-based" is also typed "water based", "energy-saving" "energy saving"
     typed = r"\b" + r"[\s-]*".join(re.escape(part) for part in tag.split("-")) + r"\b"
     if tag.endswith("-safe"):  # "toy-safe": "safe for kids toys", "safe in the dishwasher"
@@ -182,12 +192,13 @@ def label_pattern(tag: str) -> re.Pattern[str] | None:
 
 
 def _contains(x: str) -> re.Pattern[str]:
-    """ "does it contain X", "X in it", "does the cake have X" -- but not "do you have X" (that asks for the product).
+    """ "does it contain X", "any X in the bars", "does the cake have X" -- but not "do you have X" (that asks for the product).
 
     Groups ``x1``..``x4`` hold the allergen word, so the planner can drop just that word and keep the product's name.
     """
     return re.compile(rf"\b(contain|contains|containing)\s+(any\s+)?(?P<x1>{x})\b"
-                      rf"|\b(have|has|got)\s+(any\s+)?(?P<x2>{x})\s+in\b|\bis\s+there\s+(any\s+)?(?P<x3>{x})\s+in\b"
+                      rf"|\b(have|has|got)\s+(any\s+)?(?P<x2>{x})\s+in\b"
+                      rf"|\b(?:(?:is|are)\s+there\s+(?:any\s+)?|any\s+)(?P<x3>{x})\s+in\b(?!\s+(?:stock|store|the\s+store|aisle)\b)"
                       rf"|\b(does|do|did)\s+(?!you\b|u\b|ya\b|we\b)[a-z0-9' ]{{1,64}}?\bhave\s+(any\s+)?(?P<x4>{x})\b"
                       rf"(?!\s+(butter|bar|bars|milk|bread|flour|oil|mix|cake))")
 

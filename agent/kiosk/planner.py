@@ -29,7 +29,7 @@ from agent.kiosk.intent import (
     is_age_constraint,
     strip_constraints,
 )
-from agent.kiosk.retrieval import NOUN_STOPWORDS, SPLIT_WORDS, FaqMatch, Index, Match, Query
+from agent.kiosk.retrieval import NOUN_STOPWORDS, SPLIT_WORDS, FaqMatch, Index, Match, Query, Term
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
 _QUESTION_WORDS = re.compile(r"\b(what|whats|who|whos|why|when|how|hows|which|tell|explain|can you|could you|is it|are you|will|should|would)\b")
@@ -85,6 +85,10 @@ _COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round
 # "put a tow bar on my car", "put new tyres on my van": fitting, a service
 _PUT_ON = re.compile(r"\bput\s+(?:a|an|the|some|new)\s+(?P<what>(?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)\s+(?:on|onto)\s+(?:my|our|the)\s+"
                      r"(?:car|van|truck|caravan|motorhome|camper|rv|bike|boat|trailer|house|roof|wall)\b")
+# "do i get anything off", "any money off": a discount; "i work here": the store's staff asking
+_MONEY_OFF = re.compile(r"\b(?:get|got|give|giving|is\s+there|are\s+there)\s+(?:anything|something|any(?:thing)?|money|a\s+bit|much)\s+off\b"
+                        r"(?!\s+(?:the|of|at|from|my|it|them)\b)|\bmoney\s+off\b")
+_STAFF = re.compile(r"\bi\s+(?:work|volunteer)\s+(?:here|for\s+you|at\s+(?:the|this)\s+\w+)\b|\b(?:i'?m|i\s+am)\s+(?:an?\s+)?(?:employee|staff)\b")
 # "get my skis waxed", "have my jeans taken up": the shopper's thing done to -- a service
 _DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these|this|the|some|a|an)\s+(?:[a-z']+\s+){1,3}?(?P<done>[a-z]{3,}ed)\b"
                       # "how much to develop a roll of film", "how much does it cost to join the drawing night"
@@ -151,14 +155,17 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # Dietary phrases are constraints, not part of the product's name; so are the store's own labels
     # ("latex free", "non toxic"), like the dietary ones.
     text = strip_constraints(it.text)
-    phrases: list[set[str]] | None = None  # the everyday phrases typed, looked up once and only when a label is there
+    phrases: list[Term] | None = None  # the everyday phrases typed, looked up once and only when a label is there
     for tag, rx in index.labels:
         if not (m := rx.search(it.text)):
             continue
         if phrases is None:
-            phrases = [set(t.word.split()) for t in index.query(it.text).terms if " " in t.word]
-        if any(set(words(m.group(0))) < ph for ph in phrases):
-            continue  # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is the phrase's
+            phrases = [t for t in index.query(it.text).terms if " " in t.word]
+        if any(set(words(m.group(0))) < set(ph.word.split()) and not any(rx.search(a) for a in ph.alternatives - {ph.word})
+               for ph in phrases):
+            # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is the phrase's
+            # (unless the phrase means the label: "alcohol free beer" is non alcoholic beer)
+            continue
         if not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text)) and _label_in_name(tag, it.text, index)):
             if tag == "age":
                 tag = asked_age(m)
@@ -172,6 +179,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
+    text = _STAFF.sub(" staff employee ", _MONEY_OFF.sub(" discount ", text))
     text = re.sub(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b)", "until ", text)  # "open sunday? till when"
     if index.has_word("trial") or index.has_word("demo"):
         text = _TRY.sub("trial ", text)
@@ -304,7 +312,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # Nothing has the words in its name or category: an everyday name may be in a description ("beers": "Italian lager"),
     # and where a thing is may be named like it ("where do I get a coffee": the Coffee Bar).
     if not full and q.terms and not it.dietary:
-        full = [m for m in index.products(q, loose=True, places=LOCATION in it.kinds) if m.strict >= 0.999 and m.head_hit
+        # (every word but what it is for: "the water bottle you carry when running" -- a flask "with a hand strap")
+        core = sum(1 for t in q.terms if q.split < 0 or t.pos < q.split)
+        full = [m for m in index.products(q, loose=True, places=LOCATION in it.kinds) if m.head_hit
+                and (m.strict >= 0.999 or (m.coverage >= 0.999 and m.strict * len(q.terms) >= core - 1e-9))
                 and (not only_kind or index.is_kind_asked(q, m.product))]
 
     if DIETARY in it.kinds and it.dietary:
@@ -600,9 +611,13 @@ def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) 
     if full:
         top = full[0]
         cands = _named_in_full([m.product for m in full if m.name_coverage >= top.name_coverage - 1e-9], it.text, index)
+        cands = index.named_as_typed(q, cands) or cands
         # Every product that has all the words, by name or by category ("gluten free bread": the loaf is bread too).
         tagged = _named_in_full([m.product for m in full if yes_tag in m.product.tags], it.text, index)
         tagged = [p for p in tagged if yes_tag in p.tags]
+        if not tagged and len(cands) > 1:
+            # "booze free beer": the labelled beers may say "beer" only in their description ("a non-alcoholic IPA")
+            tagged = index.by_tag(yes_tag, q.terms)
         specific = len(cands) == 1 and (top.specificity >= 0.99 or yes_tag in cands[0].tags or not tagged)
         if specific:
             p = cands[0]

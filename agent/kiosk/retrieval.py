@@ -179,7 +179,7 @@ class Query:
 
 
 # Words after which the shopper says what the thing is for or goes with, not what it is ("tracker for dog collar").
-SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which", "so"})
+SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which", "so", "when", "while"})
 
 
 def split_pos(terms: tuple[Term, ...], toks: list[str]) -> int:
@@ -310,7 +310,8 @@ def _heads(text: str) -> set[str]:
     return out - STOPWORDS
 
 
-_PURPOSE_START = frozenset({"for", "from", "against"})
+# ...and comparisons: "tart and fruity *like a fine wine*" is no wine
+_PURPOSE_START = frozenset({"for", "from", "against", "like", "than", "unlike"})
 
 
 def _description_parts(text: str) -> tuple[set[str], set[str]]:
@@ -567,6 +568,9 @@ class Index:
                 if not fix:
                     # looser fixes: "tablts"/"tablet" (one edit), "wormer"/"worming" (one root)
                     weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75)) | self._same_root(t) | self._one_edit(t)
+                    # a near word that is itself a known misspelling ("frapachino" ~ "frappucino"): what that one means
+                    weak |= {m for w in weak if w not in self._store_words for m in self._single.get(w, ())
+                             if " " not in m and m in self._store_words}
                     split = self._compound(t) if not self._one_edit(t) else None  # "cotmen" is Cotman, not "cot man"
                     if split:  # "handcream" -> "hand cream"
                         terms.append(Term(t, frozenset(alts | {split}), pos=pos))
@@ -1195,6 +1199,11 @@ class Index:
                     and any(_form_in(w, doc) for w in parts_typed)):
                 return True
         return False
+
+    def named_as_typed(self, q: Query, products: list[Product]) -> list[Product]:
+        """Those of ``products`` that one of the shopper's words names as typed, not only through an everyday name's
+        meaning: "is the guinness alcohol free" asks about the Guinness, not the stouts "guinness" also means."""
+        return [p for p in products if any(t.word in self._named[p.sku] for t in q.terms)]
 
     def by_tag(self, tag: str, category_terms: tuple[Term, ...] = ()) -> list[Product]:
         """Products carrying ``tag`` (optionally only those matching the terms)."""

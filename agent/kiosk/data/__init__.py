@@ -77,6 +77,14 @@
 # code of round 10 (70ee260) at 92.5%, 100%, 97.5%, 97.5%, 97.5% and 95% (one answer counted as invented in blind133: the
 # counter cut "WaterWipes ... 9 Packs, 540 ct ($29.49, Aisle 9)" at the comma inside the name; both facts were right, and the
 # counter now keeps such names whole).
+# "blind137".."blind142" (running shoe and gear store, Italian grocery and deli, hospital gift shop, kitchen knife and
+# cutlery shop, craft beer bottle shop, Chinese supermarket) were written blind and sealed, then scored first-run at
+# f24e725 at 90%, 95%, 87.5%, 95%, 90% and 87.5% as written (one answer counted as invented in blind140: an FAQ answer
+# quoted whole, "$8 per knife ($12 for serrated ...)", whose aside the counter read as a product's facts; the counter now
+# leaves FAQ answers quoted whole alone). Their writers' brief newly asked for label questions answered "no", with
+# the must string left to the writer ("not", "n't", "not vegan"): eight answers such as "No, X is not labelled vegan"
+# failed only on that wording. Those questions ship graded on substance instead (must: the label, if given; must not:
+# "Yes,"), under which the first run scored 95%, 97.5%, 90%, 97.5%, 92.5% and 92.5%.
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -99,4 +107,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind113", "blind114", "blind115", "blind116", "blind117", "blind118",
                      "blind119", "blind120", "blind121", "blind122", "blind123", "blind124",
                      "blind125", "blind126", "blind127", "blind128", "blind129", "blind130",
-                     "blind131", "blind132", "blind133", "blind134", "blind135", "blind136")}
+                     "blind131", "blind132", "blind133", "blind134", "blind135", "blind136",
+                     "blind137", "blind138", "blind139", "blind140", "blind141", "blind142")}
