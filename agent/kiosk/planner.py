@@ -180,7 +180,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
     text = _STAFF.sub(" staff employee ", _MONEY_OFF.sub(" discount ", text))
-    text = re.sub(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b)", "until ", text)  # "open sunday? till when"
+    # "open sunday? till when", "how many points till i get money off"
+    text = re.sub(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b|(?:i|you|we|u)\s)", "until ", text)
     if index.has_word("trial") or index.has_word("demo"):
         text = _TRY.sub("trial ", text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)

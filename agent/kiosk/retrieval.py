@@ -179,7 +179,7 @@ class Query:
 
 
 # Words after which the shopper says what the thing is for or goes with, not what it is ("tracker for dog collar").
-SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which", "so", "when", "while"})
+SPLIT_WORDS = frozenset({"for", "with", "to", "in", "on", "at", "from", "without", "into", "near", "by", "that", "which", "so", "when", "while", "until"})
 
 
 def split_pos(terms: tuple[Term, ...], toks: list[str]) -> int:
@@ -294,6 +294,32 @@ def _inflected(w: str, doc: set[str]) -> bool:
     if " " in w or len(w) < 3 or not w.isalpha():
         return False
     return any(w + end in doc for end in ("s", "ed", "ing", w[-1] + "ed", w[-1] + "ing"))
+
+
+_LIST_START = re.compile(r"\b(?:of|with|including|includes|like|such\s+as|from)\s+((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)$")
+
+
+def _listed(text: str) -> set[str]:
+    """The words of what a description lists a thing as made of or holding, three items or more after "of", "with",
+    "including" ("a blend *of cumin, coriander, cardamom and cinnamon*"): what is in it, not what it is."""
+    out: set[str] = set()
+    for sentence in re.split(r"[.;:()!?]+", fold(text)):
+        parts = [p.strip() for p in sentence.split(",")]
+        if len(parts) < 3 or not (m := _LIST_START.search(parts[0])):
+            continue
+        items = [m.group(1)] + parts[1:-1]
+        last = words(parts[-1])
+        if any(len(words(i)) > 3 for i in items[1:]):
+            continue  # clauses, not a list
+        for i in items:
+            out.update(words(i))
+        # "... and cinnamon", "coriander and cumin for dipping bread": up to the word after "and"/"or"
+        if (j := next((k for k, w in enumerate(last) if w in ("and", "or")), -1)) >= 0:
+            out.update(last[:j])
+            out.update(last[j + 1:j + 2])
+        elif len(last) <= 3:
+            out.update(last)
+    return out - STOPWORDS
 
 
 def _heads(text: str) -> set[str]:
@@ -567,7 +593,8 @@ class Index:
                 alts |= {sp for f in fix if (sp := self._split_name(f))}
                 if not fix:
                     # looser fixes: "tablts"/"tablet" (one edit), "wormer"/"worming" (one root)
-                    weak = frozenset(difflib.get_close_matches(t, self.vocab, n=1, cutoff=0.75)) | self._same_root(t) | self._one_edit(t)
+                    # ("sope": "spec" and "soap" are as close by letters -- a few of the closest, beside another word)
+                    weak = frozenset(difflib.get_close_matches(t, self.vocab, n=3, cutoff=0.75)) | self._same_root(t) | self._one_edit(t)
                     # a near word that is itself a known misspelling ("frapachino" ~ "frappucino"): what that one means
                     weak |= {m for w in weak if w not in self._store_words for m in self._single.get(w, ())
                              if " " not in m and m in self._store_words}
@@ -983,10 +1010,12 @@ class Index:
             return True
         # "microwave-safe" says what it can go in, not that it is a microwave
         kinds = [t for t in p.tags if t.rsplit("-", 1)[-1] not in _LABEL_SUFFIXES]
-        own = self._named[p.sku] | set(words(" ".join(kinds).replace("-", " "))) | _heads(p.description)
+        # (a description's list of what is in it is not what it is: a spice blend "of cumin, coriander ..." is no cilantro)
+        heads = _heads(p.description) - _listed(p.description)
+        own = self._named[p.sku] | set(words(" ".join(kinds).replace("-", " "))) | heads
         # ...and "laptop-sleeve" says it has a sleeve, not that it is a laptop: the thing asked for must end as a label's
         # last word does ("knee-pads" are pads, knee pads too), or be in the name or a description head
-        ends = self._named[p.sku] | set(words(" ".join(t.rsplit("-", 1)[-1] for t in kinds))) | _heads(p.description)
+        ends = self._named[p.sku] | set(words(" ".join(t.rsplit("-", 1)[-1] for t in kinds))) | heads
         t = q.terms[q.head]
         # "got any friskies cat food": the product's brand named beside the thing, which its description says it is
         # ("Wet cat food pate"; not a use: "for laptops")

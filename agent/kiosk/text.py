@@ -88,7 +88,7 @@ def stem(word: str) -> str:
         word = _BRITISH_PART.sub(lambda m: _AMERICAN_PART[m.group(1)], word)
     if word.endswith("s") and word[:-1] in _IRREGULAR:  # "womens" for "women's"
         return _IRREGULAR[word[:-1]]
-    if re.fullmatch(r"[a-z]\d+s", word):  # "pro v1s", "the a4s": a model number in the plural
+    if re.fullmatch(r"[a-z]\d+s|\d{2,4}s", word):  # "pro v1s", "the a4s": a model number in the plural; "12s" (subwoofers)
         return word[:-1]
     if len(word) <= 3 or word.isdigit():
         return word
@@ -239,19 +239,24 @@ def ends_sentence(text: str, i: int, names: tuple[str, ...] = ()) -> bool:
     if _ABBREVIATION.search(before) or (_NUMBER_ABBREVIATION.search(before) and re.match(r"\s*\d", after)):
         return False
     if any(n.endswith(".") and before.endswith(n) for n in names):
+        if _inside_name(before, ".", names, after):
+            return False  # the brand "Jacobsen Salt Co." inside the name "Jacobsen Salt Co. Pure Flake Sea Salt" said whole
         # "Wilton Cake Leveler 10 in. costs $5.99": a name ending in a full stop ends the sentence only before a capital
         nxt = after.lstrip()[:1]
         return bool(nxt) and nxt.isupper()
     return not _inside_name(before, ".", names)
 
 
-def _inside_name(before: str, mark: str, names: tuple[str, ...]) -> bool:
-    """The ``mark`` that ends ``before`` is one inside one of ``names`` (not its last character)."""
+def _inside_name(before: str, mark: str, names: tuple[str, ...], after: str | None = None) -> bool:
+    """The ``mark`` that ends ``before`` is one inside one of ``names`` (not its last character); given ``after``, only
+    where the rest of that name follows (as far as the text goes yet)."""
+    rest = fold(after) if after is not None else None
     for name in names:
         for j, c in enumerate(name[:-1]):
             if c == mark and before.endswith(name[: j + 1]):
                 start = len(before) - (j + 1)
-                if start == 0 or not before[start - 1].isalnum():
+                if (start == 0 or not before[start - 1].isalnum()) and (
+                        rest is None or rest.startswith(name[j + 1:]) or name[j + 1:].startswith(rest)):
                     return True
     return False
 

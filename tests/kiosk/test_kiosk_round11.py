@@ -85,3 +85,56 @@ def test_an_faq_answer_quoted_whole_states_no_invented_price():
     assert invented_facts(faq, cat) == []
     # the same prices said of a product are still counted
     assert invented_facts("Old Harrow Stout 4pk costs $8 ($12 for serrated knives).", cat) != []
+
+
+# A made-up spice and car audio counter (round 11b).
+_SHOP_B = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "S1,Harbor Salt Co. Flaky Sea Salt 4 oz,Harbor Salt Co.,Salt,12.00,Salt Bar,10,vegan,Bright flake salt from the Maine coast.\n"
+           "S2,Harbor Salt Co. Smoked Salt 4 oz,Harbor Salt Co.,Salt,14.00,Salt Bar,0,vegan,Alder-smoked flake salt.\n"
+           "S3,Saffron Road Curry Blend 2 oz,Saffron Road,Blends,6.99,Aisle 2,5,vegan,"
+           "\"A warm blend of cumin, coriander, turmeric, black pepper and cinnamon.\"\n"
+           "S4,Hillside Ground Cumin 2 oz,Hillside,Spices,5.49,Aisle 1,9,vegan,Earthy ground cumin seed.\n"
+           "A1,Thumper Comp 12-inch Subwoofer,Thumper,Subwoofers,229.99,Aisle 3,3,,Square-cone 12-inch sub.\n"
+           "A2,Thumper Comp 10-inch Subwoofer,Thumper,Subwoofers,199.99,Aisle 3,2,,Square-cone 10-inch sub.\n"
+           "A3,Ekwe Black Soap 150g,Ekwe,Health & Beauty,3.29,Wall B,30,vegan,Nigerian black soap with shea butter.\n")
+_FAQ_B = ("question,answer\n"
+          "Do you have a loyalty program?,Join Harbor Rewards free. You earn 1 point per $1 and every 100 points gives you $5 off.\n"
+          "What are your hours?,Every day 9am to 6pm.\n")
+
+
+@pytest.fixture
+def shop_b() -> Kiosk:
+    return text_kiosk(_SHOP_B, _FAQ_B)
+
+
+def test_a_brand_ending_in_a_full_stop_inside_a_longer_name_is_no_sentence_end():
+    from agent.kiosk.evaluate import invented_facts
+    from agent.kiosk.text import dotted_names, split_sentences
+
+    cat = text_catalog(_SHOP_B, _FAQ_B)
+    names = dotted_names([n for p in cat.products.values() for n in (p.name, p.brand)])
+    said = "Harbor Salt Co. Flaky Sea Salt 4 oz costs $12.00. We also stock Harbor Salt Co. Ask us."
+    assert split_sentences(said, names) == ["Harbor Salt Co. Flaky Sea Salt 4 oz costs $12.00.", "We also stock Harbor Salt Co.",
+                                            "Ask us."]
+    assert invented_facts("Harbor Salt Co. Flaky Sea Salt 4 oz costs $12.00.", cat) == []
+    assert invented_facts("Harbor Salt Co. Flaky Sea Salt 4 oz costs $14.00.", cat) != []
+
+
+def test_what_a_description_lists_a_blend_as_made_of_is_not_what_it_is(shop_b):
+    a = shop_b.ask("do you sell fresh cilantro").answer
+    assert "don't carry" in a and "Curry Blend" not in a and "$" not in a, a
+    a = shop_b.ask("do you sell cumin").answer
+    assert a.startswith("Yes, Hillside Ground Cumin 2 oz is in stock") and "Curry Blend" not in a, a
+
+
+def test_a_size_in_the_plural_is_the_size(shop_b):
+    a = shop_b.ask("any thumper comp 12s available").answer
+    assert "Thumper Comp 12-inch Subwoofer is in stock" in a and "10-inch" not in a, a
+
+
+def test_points_till_money_off_is_the_loyalty_row(shop_b):
+    assert "every 100 points gives you $5 off" in shop_b.ask("how many points till i get money off").answer
+
+
+def test_a_short_misspelling_counts_beside_another_word(shop_b):
+    assert "Ekwe Black Soap 150g costs $3.29" in shop_b.ask("ekwe black sope how much").answer

@@ -85,6 +85,13 @@
 # the must string left to the writer ("not", "n't", "not vegan"): eight answers such as "No, X is not labelled vegan"
 # failed only on that wording. Those questions ship graded on substance instead (must: the label, if given; must not:
 # "Yes,"), under which the first run scored 95%, 97.5%, 90%, 97.5%, 92.5% and 92.5%.
+# "blind143".."blind148" (spice shop, tabletop roleplaying and dice shop, car audio and dashcam shop, Caribbean and West
+# African grocery, hair and wig beauty supply, children's clothing store) were written blind under the same brief and
+# sealed; their "no"-label questions were regraded on substance (as above) before the first run, which scored after round
+# 11a (9fb3171) at 97.5%, 95%, 90%, 85%, 100% and 100% (92.5%, 90%, 87.5%, 80%, 100% and 97.5% as written). One answer was
+# counted as invented in blind143: the model's "Jacobsen Salt Co. Pure Flake Sea Salt ... costs $12.00." was cut after the
+# brand's "Co." by the counter; the price was right, and a brand's full stop inside a longer name said whole no longer
+# ends a sentence (stream, checker and counter).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -108,4 +115,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind119", "blind120", "blind121", "blind122", "blind123", "blind124",
                      "blind125", "blind126", "blind127", "blind128", "blind129", "blind130",
                      "blind131", "blind132", "blind133", "blind134", "blind135", "blind136",
-                     "blind137", "blind138", "blind139", "blind140", "blind141", "blind142")}
+                     "blind137", "blind138", "blind139", "blind140", "blind141", "blind142",
+                     "blind143", "blind144", "blind145", "blind146", "blind147", "blind148")}
