@@ -41,7 +41,7 @@ _INSULT = re.compile(r"""
 # Tasks that are not shopping ("write me a poem about the ocean"): the shopper's words must not be echoed as a product.
 _TASK = re.compile(r"""
   ^(?:(?:hey|hi|ok|okay|so|please|pls|kiosk)[\s,]+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|i\s+want\s+you\s+to\s+)?
-   (write|compose|sing|rap|recite|draw|translate|summari[sz]e|solve|calculate|compute|tell\s+me\s+(a|an)\s+(joke|story|poem|riddle|fun\s+fact|fact)
+   (write(?!\s+(?:[a-z']+\s+){0,4}?(?:on|onto|in)\s+(?:a|an|the|my|this|that|our|these|those)\b)|compose|sing|rap|recite|draw|translate|summari[sz]e|solve|calculate|compute|tell\s+me\s+(a|an)\s+(joke|story|poem|riddle|fun\s+fact|fact)
     |do\s+my\s+\w+|help\s+me\s+(with\s+my|write|do|solve)|play\s+(a|me|some)|generate|make\s+up|imagine)\b
 | \b(a|an|the)\s+(poem|song|story|essay|joke|haiku|limerick|riddle|rap|novel|sonnet|lyrics|homework|recipe\s+for\s+\w+\s+cake)\b(?!\s+(book|card))
 | \b(meaning\s+of\s+life|weather\s+(today|tomorrow|like|forecast)|who\s+(won|is\s+the\s+president|invented)|capital\s+of|square\s+root)\b

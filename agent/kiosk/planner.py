@@ -139,7 +139,14 @@ def _object_words(text: str, whole: bool = False) -> str:
     return " ".join(kept[:6])
 
 
+# "evga 600w psu, is it modular?": the product named first, then asked about as "it"
+_NAMED_THEN_IT = re.compile(r"^\s*(?P<x>(?:(?!(?:where|what|how|which|who|when|why|is|are|do|does|can)\b)[a-z0-9+.'&-]+\s*){1,6}?)[\s,;:-]+"
+                            r"(?P<v>is|does|can|will|has)\s+(?:it|this|that)\s+(?P<y>[^?]+)\??\s*$", re.I)
+
+
 def plan(question: str, index: Index, currency: str = "$") -> Plan:
+    if m := _NAMED_THEN_IT.match(question):
+        question = f"{m['v']} the {m['x'].strip()} {m['y'].strip()}?"
     it = classify(index.respell_intent_words(question))
     if not it.text.strip(" ?!.,"):
         return Plan("empty", it, sentences=[T.EMPTY])
@@ -179,6 +186,13 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
+    # "the stuff that makes ur lashes grow", "the thing that goes on top of the tree": what it does names it, not the verb
+    text = re.sub(r"\b(stuff|thing|things|something|one|product|kind)\s+(that|which|to)\s+(?:makes?|goes|go|helps?|lets?|keeps?|gets?)\b",
+                  r"\1 \2", text)
+    # "can u write my kids name on an ornament": personalising it, a service
+    text = re.sub(r"\b(?:write|put|paint|print|add|stitch|embroider)\s+(?:[a-z']+\s+){0,3}?names?\s+(?=on\b|onto\b)", "personalize ", text)
+    # "can u put in a graphics card": installing it ("put it in the dishwasher" is a use, the thing before "in")
+    text = re.sub(r"\bput\s+in\s+(?=(?:a|an|the|my|new|some|this|these|our)\b)", "install ", text)
     text = _STAFF.sub(" staff employee ", _MONEY_OFF.sub(" discount ", text))
     # "open sunday? till when", "how many points till i get money off"
     text = re.sub(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b|(?:i|you|we|u)\s)", "until ", text)
@@ -283,6 +297,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (not use_faq and DIETARY not in it.kinds and best_faq is not None and best_faq.coverage >= 0.5 and best_faq.head_hit
             and not any(m.strict > 0 for m in matches) and index.faq_has_thing(q, best_faq.entry)):  # not "birthday cards"
         use_faq = True
+    # "do u sell iphones" is not the screen-replacement row that names iPhones in its answer
+    if use_faq and AVAILABILITY in it.kinds and best_faq is not None and index.service_done_to(q, best_faq.entry):
+        use_faq = False
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
@@ -369,7 +386,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return _closest(it, near[0].product, asked, currency)
     # "how much is that magnetic wrist bracelet thing for holding markers": no product is the thing by any name, one
     # product's own words have three or more of the rest and no other comes close -- the closest match, said to be so
-    if (it.kinds & {PRICE, LOCATION, STOCK} and q.head >= 0 and matches and not any(m.head_hit for m in matches)
+    # (a product whose description has the thing but only half as many of the words is no contender: "houses" it lights)
+    if (it.kinds & {PRICE, LOCATION, STOCK} and q.head >= 0 and matches
+            and not any(m.head_hit and m.strict * 2 > matches[0].strict + 1e-9 for m in matches)
             and q.head in matches[0].missed and len(q.terms) - len(matches[0].missed) >= 3 and matches[0].strict >= 0.6 - 1e-9
             and (len(matches) == 1 or matches[1].strict * 2 <= matches[0].strict + 1e-9)):
         return _closest(it, matches[0].product, asked, currency)

@@ -93,7 +93,7 @@ _SERVICE_FAMILIES = {
     "return": ("return", "returns", "returning", "refund", "refunds", "exchange", "exchanges", "bring back", "take back", "send back",
                "change mind"),
     "repair": ("repair", "repairs", "fix", "fixing", "mend", "mending", "resole", "resoling", "reheel", "reheeling", "replace",
-               "replacing", "look at", "looked at"),
+               "replacing", "replacement", "replacements", "swap", "swapping", "swapped", "look at", "looked at"),
     "deliver": ("deliver", "delivery", "deliveries", "delivering", "shipping", "ship", "mail", "mailing", "mailed"),
     "pay": ("pay", "paying", "payment", "payments", "installment", "installments", "instalment", "instalments", "finance",
             "financing", "afterpay"),
@@ -106,6 +106,8 @@ _SERVICE_FAMILIES = {
     "grind": ("grind", "grinding", "mill", "milling", "crush", "crushing"),
     "print": ("print", "printing", "photocopy", "photocopies", "photocopying", "copying", "scan", "scanning"),
     "engrave": ("engrave", "engraving", "engraved"),
+    "personalize": ("personalize", "personalise", "personalized", "personalised", "personalizing", "personalising",
+                    "personalization", "personalisation", "monogram", "monogramming", "monogrammed"),
     "wrap": ("gift wrap", "gift wrapping", "giftwrap", "giftwrapping"),
     "class": ("class", "classes", "course", "courses", "workshop", "workshops", "lesson", "lessons", "tuition", "teach", "teaches",
               "teaching"),
@@ -210,6 +212,8 @@ def head_index(terms: tuple[Term, ...], toks: list[str], generic: frozenset[str]
     # ("what *happens* if a *plant* I bought dies")
     run = next((r for r in runs if any(terms[i].known and terms[i].typed for i in r)), runs[0])
     solid = [i for i in run if terms[i].word not in SOFT_WORDS]
+    if not solid and cut >= 0 and not any(t.pos > terms[run[-1]].pos and t.pos < cut for t in terms):
+        return run[-1]  # "a bag to put my tree away in", "a box for my shoes": the packaging word is the thing
     if not solid:  # "a slice of lemon drizzle": the packaging word is not the thing
         rest = [i for i, t in enumerate(terms) if t.pos > terms[run[-1]].pos and t.word not in SOFT_WORDS]
         return rest[-1] if rest else run[-1]
@@ -348,7 +352,11 @@ def _description_parts(text: str) -> tuple[set[str], set[str]]:
     purpose: set[str] = set()
     for clause in re.split(r"[.;:()!?]+", fold(text)):
         ws = words(clause)
-        start = next((i for i, w in enumerate(ws) if w in _PURPOSE_START), len(ws))
+        # ...and what it fits or works in: "a gaming SSD that also *works in the PS5*" is no PS5
+        start = next((i for i, w in enumerate(ws) if w in _PURPOSE_START or (w in ("work", "fit", "compatible") and i + 1 < len(ws)
+                                                                              and ws[i + 1] in ("in", "with", "into", "on"))), len(ws))
+        if start < len(ws) and ws[start] in ("work", "fit", "compatible"):
+            start += 1
         said |= set(ws[:start])
         purpose |= set(ws[start + 1:])
     return said, purpose - STOPWORDS
@@ -422,6 +430,12 @@ class Index:
                              (p.sku, " ".join(name_ws + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
         # "meal", "gear" ask for nothing of their own where no product is named by them
         self._name_pairs = frozenset(pairs)
+        # the brands and categories whose product names use a word other than as their brand ("iPhone" in cases, glass
+        # and parts)
+        self._word_brands: dict[str, set[tuple[str, str]]] = {}
+        for p in catalog.products.values():
+            for w in set(words(p.name)) - set(words(p.brand)):
+                self._word_brands.setdefault(w, set()).add((fold(p.brand), fold(p.category)))
         self._name_words: frozenset[str] = frozenset().union(*self._named.values())  # every word some product is named by
         self._generic = GENERIC_WORDS | (KIND_WORDS - self._name_words)
         product_vocab = {w for w in vocab if len(w) > 2}
@@ -1039,8 +1053,14 @@ class Index:
         # the product's, a product whose category's head noun its name or description says it is, is that other kind
         cat = [w for w in words(p.category) if w not in STOPWORDS]
         plural = any(stem(w) == t.word.split()[-1] and w != t.word.split()[-1] for w in q.typed)
-        if not cat or not plural or any(cat[-1] in a.split() for a in t.alternatives) or _covers(frozenset(a for a in t.alternatives | {t.word} if _edits_within_one(a, t.word)), self._docs[p.sku][0]):
-            return True  # ("do you have maltesers", "skitles": the name itself, as typed or misspelt)
+        if not cat or not plural or any(cat[-1] in a.split() for a in t.alternatives):
+            return True
+        if _covers(frozenset(a for a in t.alternatives | {t.word} if _edits_within_one(a, t.word)), self._docs[p.sku][0]):
+            # ("do you have maltesers", "skitles": the name itself, as typed or misspelt) -- unless the names of several
+            # brands in several categories share the word, none as its brand: "OtterBox Case iPhone 15" (Cases), "ZAGG Glass
+            # iPhone 15" (Screen Protectors) name the iPhone they fit; two brands' headbands (Accessories) are headbands
+            seen = self._word_brands.get(t.word, set())
+            return not (len({b for b, _ in seen}) >= 2 and len({c for _, c in seen}) >= 2 and t.word not in brand)
         return not (cat[-1] in self._docs[p.sku][0] or cat[-1] in _heads(p.description))
 
     def service_row(self, q: Query) -> FaqMatch | None:
@@ -1204,6 +1224,14 @@ class Index:
         if q.head < 0 or not self._loosely_in(q.terms[q.head], qw | aw, qw):
             return True
         return all(self._loosely_in(t, qw | aw, qw) for t in thing)
+
+    def service_done_to(self, q: Query, entry: FaqEntry) -> bool:
+        """"do u sell iphones" is not the screen-replacement row that names iPhones in its answer: a row asking about a
+        service, the thing asked for only in its answer, and no service word in the shopper's question."""
+        qw, _aw = self._faq_words[entry.row]
+        if q.head < 0 or any(stem(w) in _SERVICE for t in q.terms for w in t.word.split()):
+            return False
+        return any(w in _SERVICE for w in qw) and not self._loosely_in(q.terms[q.head], qw, qw)
 
     def faq_mentions_thing(self, q: Query, entry: FaqEntry) -> bool:
         """The row has a word of the thing asked for, not only of what it is for (true without a 'for')."""

@@ -102,7 +102,7 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
         because = f"; it is labelled {', '.join(why)}" if why else ""
         return f"No, {p.name} is not labelled {constraint}{because}.", False
     if other := _opposite(p, constraint):
-        return f"No, {p.name} is {other}.", False
+        return f"No, {p.name} is {other}, not {constraint}.", False
     return f"{p.name} is not labelled {constraint}, so please check the package.", None
 
 
@@ -152,7 +152,8 @@ def feature(p: Product, asked: str) -> list[str]:
         if len(tw) >= 2 and tw == said:
             return [f"Yes, {p.name} is listed as {t}."]
     if other := opposite_label(p.tags, set(re.findall(r"[a-z]+", asked.lower()))):
-        return [f"No, {p.name} is labelled {other}."]
+        # ...and the word asked, when it is one: "is labelled wired, not wireless"
+        return [f"No, {p.name} is labelled {other}" + (f", not {asked.strip()}." if len(asked.split()) == 1 else ".")]
     out = [f"I can't confirm {asked} for {p.name}; here is what we know: {p.description.strip()}"]
     if p.tags:
         out.append(f"Its labels: {', '.join(p.tags)}.")

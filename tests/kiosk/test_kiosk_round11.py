@@ -138,3 +138,87 @@ def test_points_till_money_off_is_the_loyalty_row(shop_b):
 
 def test_a_short_misspelling_counts_beside_another_word(shop_b):
     assert "Ekwe Black Soap 150g costs $3.29" in shop_b.ask("ekwe black sope how much").answer
+
+
+# A made-up phone, PC and holiday counter (round 11c).
+_SHOP_C = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "C1,Armorline Rugged Case iPhone 15,Armorline,Cases,59.95,Display Case,8,,A drop-proof case with a belt clip.\n"
+           "C2,Clearguard Glass Elite iPhone 15,Clearguard,Screen Protectors,39.99,Counter,12,,Tempered glass screen protector.\n"
+           "C3,Fixkit iPhone 11 Replacement Battery Kit,Fixkit,Parts,39.99,Back Room,4,,A battery with tools to fit it yourself.\n"
+           "C4,Stormdrive 1TB NVMe SSD,Stormdrive,Storage,89.99,Aisle 2,20,nvme,A fast gaming SSD that also works in the PS5.\n"
+           "C5,Voltcore 600W Power Supply,Voltcore,Power Supplies,49.99,Aisle 3,13,80plus-bronze,A non-modular 600W unit.\n"
+           "C6,Glidemouse G2 Wired Mouse,Glidemouse,Mice,19.99,Aisle 4,9,wired,A light wired gaming mouse.\n"
+           "C7,Evergreen 9 ft Tree Storage Bag,Evergreen,Storage,21.99,Back Room,20,waterproof,A zip bag to store your artificial tree.\n"
+           "C8,Evergreen Gold Star Tree Topper,Evergreen,Tree Accessories,32.99,Aisle 3,5,,A glittering star for the top of the tree.\n"
+           "C9,Frosthill Snow Village Bakery Lit Building,Frosthill,Villages,84.99,Aisle 2,5,led,A porcelain village bakery.\n"
+           "C10,Lashlux Lash Enhancing Serum 2ml,Lashlux,Lashes,70.00,Counter,6,,\"A nightly serum that gives longer, fuller-looking lashes.\"\n"
+           "C11,Wheatfield Seitan 8 oz,Wheatfield,Plant Protein,5.99,Fridge 1,10,vegan;contains-gluten,Chewy wheat-protein seitan.\n"
+           "C12,Mojo's Ginger Fizz 16oz,Mojo's,Drinks,4.79,Fridge 2,7,vegan,A sparkling ginger drink.\n")
+_FAQ_C = ("question,answer\n"
+          "How much is a screen replacement?,Screen replacements start at $89 for iPhone 11 and take about 45 minutes.\n"
+          "How much does a battery replacement cost?,Battery replacements are $69 for most iPhone models.\n"
+          "Can you install parts I bought here?,\"Single-part installation (GPU, RAM or SSD) is $25 per part.\"\n"
+          "Do you personalize ornaments?,\"Yes, we hand-paint names on ornaments for $5 each.\"\n")
+
+
+@pytest.fixture
+def shop_c() -> Kiosk:
+    return text_kiosk(_SHOP_C, _FAQ_C)
+
+
+def test_a_short_possessive_brand_typed_without_its_apostrophe(shop_c):
+    assert "Mojo's Ginger Fizz 16oz" in shop_c.ask("u got mojos ginger fizz?").answer
+
+
+def test_the_packaging_word_before_what_it_is_for_is_the_thing(shop_c):
+    a = shop_c.ask("where can i get a bag to put my fake tree away in").answer
+    assert "Evergreen 9 ft Tree Storage Bag is in Back Room" in a and "don't carry" not in a, a
+
+
+@pytest.mark.parametrize("q,want", [
+    ("how much to swap my phone battery", "Battery replacements are $69"),
+    ("can u put in a graphics card i bought here, how much", "$25 per part"),
+    ("can u write my kids name on an ornament", "hand-paint names on ornaments"),
+])
+def test_services_said_with_everyday_verbs(shop_c, q, want):
+    assert want in shop_c.ask(q).answer, q
+
+
+def test_writing_a_poem_is_still_no_service(shop_c):
+    assert "only answer questions about this store" in shop_c.ask("can you write me a poem about the sea").answer
+
+
+def test_a_product_named_first_then_asked_about_as_it(shop_c):
+    a = shop_c.ask("voltcore 600w psu is it modular?").answer
+    assert "Voltcore 600W Power Supply" in a and "non-modular" in a and not a.startswith("Yes"), a
+    assert shop_c.ask("glidemouse g2, is it wireless").answer == "No, Glidemouse G2 Wired Mouse is labelled wired, not wireless."
+
+
+@pytest.mark.parametrize("q", ["do u sell new iphones", "u got ps5 consoles"])
+def test_what_products_fit_is_not_what_the_store_sells(shop_c, q):
+    a = shop_c.ask(q).answer
+    assert "don't carry" in a and "$" not in a and not a.startswith("Yes"), (q, a)
+
+
+def test_cases_for_a_phone_are_still_found(shop_c):
+    assert "Armorline Rugged Case iPhone 15" in shop_c.ask("do you have iphone cases").answer
+
+
+@pytest.mark.parametrize("q,want", [
+    ("how much is the stuff that makes ur lashes grow longer", "Lashlux Lash Enhancing Serum 2ml costs $70.00"),
+    ("where do i find the thing that goes on top of the tree", "Evergreen Gold Star Tree Topper is in Aisle 3"),
+])
+def test_the_thing_that_does_something(shop_c, q, want):
+    assert want in shop_c.ask(q).answer, q
+
+
+def test_the_closest_match_by_a_product_s_own_words_beside_a_description_that_has_the_thing(shop_c):
+    a = shop_c.ask("where r the frosthill snow vilage houses").answer
+    assert "closest match is Frosthill Snow Village Bakery Lit Building in Aisle 2" in a, a
+
+
+def test_a_kind_two_brands_sell_in_one_category_is_still_that_kind():
+    k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
+                   "H1,Velvetine Sequin Cat Ear Headband,Velvetine,Accessories,6.99,Aisle 2,5,,Black sequin cat ears.\n"
+                   "H2,Roaring Twenties Flapper Headband,Gatsbyware,Accessories,9.99,Aisle 2,3,,Rhinestones and a feather.\n")
+    assert k.ask("got any sequin cat ear headbands").answer.startswith("Yes, Velvetine Sequin Cat Ear Headband is in stock")
