@@ -79,7 +79,9 @@ _GET_IN = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u|ya)\s+get(?P<what>(
 # "will you bring a grill to my house": a delivery, with the thing in between
 _HOME = r"(?:my|our|the)\s+(?:house|home|place|door|flat|apartment|address|office)"
 _TO_HOUSE = re.compile(r"\b(?:bring|brings|brought|take|taken|send|sent|drop|dropped|get|delivered)(?P<what>(?:\s+(?!to\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|at)\s+"
-                       + _HOME + r"\b")
+                       + _HOME + r"\b"
+                       # "can u bring drinks out to us on the sand": brought out to the shopper where they are
+                       r"|\b(?:bring|send|take)(?P<what2>(?:\s+(?!out\b)[a-z0-9']+){0,4}?)\s+(?:out|over|round|down)\s+to\s+(?:us|me)\b")
 # "do you come to my house to clean my tank": a visit to the shopper's home, a service
 _COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round\s+)?(?:to\s+)?" + _HOME + r"\b")
 # "put a tow bar on my car", "put new tyres on my van": fitting, a service
@@ -147,6 +149,8 @@ _NAMED_THEN_IT = re.compile(r"^\s*(?P<x>(?:(?!(?:where|what|how|which|who|when|w
 def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if m := _NAMED_THEN_IT.match(question):
         question = f"{m['v']} the {m['x'].strip()} {m['y'].strip()}?"
+    # "where do u keep the cup noodles": where they are, not a KeepCup
+    question = re.sub(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", r"\1 \2 have", question, flags=re.I)
     it = classify(index.respell_intent_words(question))
     if not it.text.strip(" ?!.,"):
         return Plan("empty", it, sentences=[T.EMPTY])
@@ -173,7 +177,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is the phrase's
             # (unless the phrase means the label: "alcohol free beer" is non alcoholic beer)
             continue
-        if not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text)) and _label_in_name(tag, it.text, index)):
+        # ("do you have the waterproof phone pouch": asking for the product its name says is waterproof, not the label)
+        if not ((it.kinds & {PRICE, STOCK, LOCATION, AVAILABILITY} or _modifies_next(m, it.text)) and _label_in_name(tag, it.text, index)):
             if tag == "age":
                 tag = asked_age(m)
             elif tag == PET_SAFE and re.search(r"toxic|poison|harmful|dangerous", m.group(0)):
@@ -183,17 +188,21 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 it.kinds.add(DIETARY)
             text = rx.sub(cut_constraint, text)
     text = _GET_IN.sub(lambda m: "order" + m["what"], text)
-    text = _TO_HOUSE.sub(lambda m: "deliver" + m["what"], text)
+    text = _TO_HOUSE.sub(lambda m: "deliver" + (m["what"] if m["what"] is not None else m["what2"]), text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
     # "the stuff that makes ur lashes grow", "the thing that goes on top of the tree": what it does names it, not the verb
-    text = re.sub(r"\b(stuff|thing|things|something|one|product|kind)\s+(that|which|to)\s+(?:makes?|goes|go|helps?|lets?|keeps?|gets?)\b",
+    text = re.sub(r"\b(stuff|thing|things|something|one|product|kind)\s+(that|which|to)\s+(?:makes?|goes|go|helps?|lets?|keeps?|gets?|stops?)\b",
                   r"\1 \2", text)
     # "can u write my kids name on an ornament": personalising it, a service
-    text = re.sub(r"\b(?:write|put|paint|print|add|stitch|embroider)\s+(?:[a-z']+\s+){0,3}?names?\s+(?=on\b|onto\b)", "personalize ", text)
+    # (stitching and engraving are services of their own: "get my name stitched on my belt" is the embroidery row)
+    text = re.sub(r"\b(?:write|put|paint|print|add)\s+(?:[a-z']+\s+){0,3}?names?\s+(?=on\b|onto\b)"
+                  r"|\bnames?\s+(?:put|written|printed|painted)\s+(?=on\b|onto\b)", "personalize ", text)
     # "can u put in a graphics card": installing it ("put it in the dishwasher" is a use, the thing before "in")
     text = re.sub(r"\bput\s+in\s+(?=(?:a|an|the|my|new|some|this|these|our)\b)", "install ", text)
     text = _STAFF.sub(" staff employee ", _MONEY_OFF.sub(" discount ", text))
+    # "is sushi cheaper at night": an end-of-day discount
+    text = re.sub(r"\bcheaper\s+(?=(?:at|after|in\s+the|later\s+in\s+the|by|near)\s+(?:night|evening|closing|close|the\s+end))", "discount ", text)
     # "open sunday? till when", "how many points till i get money off"
     text = re.sub(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b|(?:i|you|we|u)\s)", "until ", text)
     if index.has_word("trial") or index.has_word("demo"):

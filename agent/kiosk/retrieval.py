@@ -237,6 +237,11 @@ _SOUNDS = [(re.compile(r"y"), "i"), (re.compile(r"c(?=[ei])"), "s"), (re.compile
            (re.compile(r"z"), "s"), (re.compile(r"(?<=[^aeiou])h"), ""), (re.compile(r"(.)\1+"), r"\1")]
 
 
+def _y_form(w: str) -> str:
+    """A stem's final "i" as the "y" it was typed with ("daisi" -> "daisy")."""
+    return w[:-1] + "y" if w.endswith("i") and len(w) > 3 else w
+
+
 def _sound(w: str) -> str:
     """A rough spoken form: "sizzors" and "scissor" both sound "sisor" (soft c, z, ph, doubled letters)."""
     for rx, to in _SOUNDS:
@@ -789,12 +794,17 @@ class Index:
             return doubled | frozenset(self._swaps(w)) | frozenset(v for v in self._by_sound.get(_sound(w), ()) if len(v) <= 5)
         if len(w) < 5:
             return doubled
-        return doubled | frozenset(v for v in self.vocab if len(v) >= 5 and abs(len(v) - len(w)) <= 1 and _edits_within_one(w, v)) | \
+        # ("daisey" is one letter off "daisy", whose stem is "daisi")
+        return doubled | frozenset(v for v in self.vocab if len(v) >= 5 and abs(len(v) - len(w)) <= 1
+                                   and (_edits_within_one(w, v) or (v.endswith("i") and _edits_within_one(w, _y_form(v))))) | \
             frozenset(self._by_sound.get(_sound(w), ()))
 
     def _swaps(self, w: str) -> list[str]:
-        """Catalog words that are ``w`` with two neighbouring letters swapped (or ``w`` itself)."""
-        return [v for v in self.vocab if len(v) == len(w) and sorted(v) == sorted(w) and _edits_within_one(w, v)]
+        """Catalog words that are ``w`` with two neighbouring letters swapped (or ``w`` itself); either with its final "y"
+        as typed, before the stem made it "i" ("spary" -> "spari" is "spray")."""
+        forms = {w, _y_form(w)}
+        return [v for v in self.vocab if any(len(a) == len(b) and sorted(a) == sorted(b) and _edits_within_one(a, b)
+                                             for a in forms for b in {v, _y_form(v)})]
 
     def _inflection(self, w: str) -> list[str]:
         """Catalog forms of the same verb: "groomed" -> "groom", "grooming" (stem of five letters or more)."""

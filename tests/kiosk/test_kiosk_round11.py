@@ -222,3 +222,49 @@ def test_a_kind_two_brands_sell_in_one_category_is_still_that_kind():
                    "H1,Velvetine Sequin Cat Ear Headband,Velvetine,Accessories,6.99,Aisle 2,5,,Black sequin cat ears.\n"
                    "H2,Roaring Twenties Flapper Headband,Gatsbyware,Accessories,9.99,Aisle 2,3,,Rhinestones and a feather.\n")
     assert k.ask("got any sequin cat ear headbands").answer.startswith("Yes, Velvetine Sequin Cat Ear Headband is in stock")
+
+
+# A made-up beach kiosk and deli counter (round 11d).
+_SHOP_D = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "D1,Sunvale Sport SPF 50 Spray 5.5 oz,Sunvale,Sun Care,12.49,Wall A,18,water-resistant,Continuous spray sunscreen.\n"
+           "D2,Drybay Waterproof Phone Pouch,Drybay,Accessories,9.99,Counter,7,waterproof,A clear pouch with a lanyard.\n"
+           "D3,Drybay Beach Tote,Drybay,Accessories,19.99,Counter,4,,A canvas tote.\n"
+           "D4,Nishiya Cup Noodles Chicken 2.25oz,Nishiya,Snacks,1.49,Snack Shelf,26,,Instant noodles in a cup.\n"
+           "D5,Marguerite Daisy Eau de Toilette 50ml,Marguerite,Fragrance,98.00,Wall B,6,,A light floral.\n"
+           "D6,Reusable Keep Cup 12oz,Brewline,Drinkware,14.00,Wall C,5,,A glass coffee cup with a cork band.\n")
+_FAQ_D = ("question,answer\n"
+          "Do you deliver on the beach?,\"We deliver drinks, ice and snacks to your spot on the sand for a $5 fee.\"\n"
+          "Is sushi discounted?,\"Sushi is made every morning, and any sushi left after 7pm is 30% off.\"\n"
+          "Do you engrave bottles?,\"Yes, bottle engraving is $15 per bottle, ready in 20 minutes.\"\n")
+
+
+@pytest.fixture
+def shop_d() -> Kiosk:
+    return text_kiosk(_SHOP_D, _FAQ_D)
+
+
+def test_do_you_have_a_product_whose_name_holds_a_label_asks_for_it(shop_d):
+    assert shop_d.ask("do you have the waterproof phone pouch").answer == \
+        "Yes, Drybay Waterproof Phone Pouch is in stock: $9.99, in Counter."
+
+
+@pytest.mark.parametrize("q,want", [
+    ("can u bring drinks out to us on the sand", "$5 fee"),
+    ("is sushi cheaper at night", "30% off"),
+    ("how much to get my name put on a bottle", "$15 per bottle"),
+])
+def test_store_services_in_shoppers_words(shop_d, q, want):
+    assert want in shop_d.ask(q).answer, q
+
+
+@pytest.mark.parametrize("q,want", [
+    ("wheres the sunvale spary", "Sunvale Sport SPF 50 Spray 5.5 oz is in Wall A"),
+    ("how much is the marguerite daisey", "Marguerite Daisy Eau de Toilette 50ml costs $98.00"),
+])
+def test_misspellings_of_words_ending_in_y(shop_d, q, want):
+    assert want in shop_d.ask(q).answer, q
+
+
+def test_where_do_you_keep_asks_where(shop_d):
+    a = shop_d.ask("where do u keep the cup noodles").answer
+    assert a == "Nishiya Cup Noodles Chicken 2.25oz is in Snack Shelf.", a
