@@ -77,11 +77,15 @@ _CONTRACTED = frozenset({"where", "wheres", "what", "whats", "who", "how", "it",
 _GET_IN = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u|ya)\s+get(?P<what>(?:\s+[a-z']+){1,4}?)\s+in\b(?:\s+for\s+(?:me|us)\b)?"
                      r"(?=\s*$|\s*[?.!]|\s+(?:if|please|when|soon|from)\b)")
 # "will you bring a grill to my house": a delivery, with the thing in between
-_HOME = r"(?:my|our|the)\s+(?:house|home|place|door|flat|apartment|address|office)"
+_HOME = r"(?:my|our|the)\s+(?:house|home|place|door|flat|apartment|address|office|farm|barn|ranch|stable|yard|work|shop|site)"
 _TO_HOUSE = re.compile(r"\b(?:bring|brings|brought|take|taken|send|sent|drop|dropped|get|delivered)(?P<what>(?:\s+(?!to\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|at)\s+"
                        + _HOME + r"\b"
                        # "can u bring drinks out to us on the sand": brought out to the shopper where they are
-                       r"|\b(?:bring|send|take)(?P<what2>(?:\s+(?!out\b)[a-z0-9']+){0,4}?)\s+(?:out|over|round|down)\s+to\s+(?:us|me)\b")
+                       r"|\b(?:bring|send|take)(?P<what2>(?:\s+(?!out\b)[a-z0-9']+){0,4}?)\s+(?:out|over|round|down)\s+to\s+(?:us|me)\b"
+                       # "can u send a diwali box to my sister in texas": shipped to someone
+                       r"|\bsend(?P<what3>(?:\s+(?!to\b|back\b)[a-z0-9']+){1,4}?)\s+to\s+(?:my|our|his|her|their|a)\s+"
+                       r"(?:sister|brother|mum|mom|mother|dad|father|parents?|family|friends?|son|daughter|kids?|grandma|grandmother|"
+                       r"grandpa|grandfather|aunt|uncle|cousin|wife|husband|partner|girlfriend|boyfriend|nan|gran|granny|niece|nephew)\b")
 # "do you come to my house to clean my tank": a visit to the shopper's home, a service
 _COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round\s+)?(?:to\s+)?" + _HOME + r"\b")
 # "put a tow bar on my car", "put new tyres on my van": fitting, a service
@@ -149,6 +153,11 @@ _NAMED_THEN_IT = re.compile(r"^\s*(?P<x>(?:(?!(?:where|what|how|which|who|when|w
 def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if m := _NAMED_THEN_IT.match(question):
         question = f"{m['v']} the {m['x'].strip()} {m['y'].strip()}?"
+    # "r u open sundays", "are you open on sunday": the opening hours, not the Open Star Tip
+    question = re.sub(r"\b(?:are|r)\s+(?:you|u|ya|yall|y'all|you\s+guys)\s+(?:still\s+)?open\b", "open hours", question, flags=re.I)
+    question = re.sub(r"\bopen\s+(?:on\s+)?(?=(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?s?\b|today\b|tomorrow\b|tonight\b"
+                      r"|late\b|(?:on\s+)?(?:the\s+)?(?:weekend|holiday|christmas|thanksgiving|easter|new\s+year)s?\b)",
+                      "open hours ", question, flags=re.I)
     # "where do u keep the cup noodles": where they are, not a KeepCup
     question = re.sub(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", r"\1 \2 have", question, flags=re.I)
     it = classify(index.respell_intent_words(question))
@@ -188,7 +197,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 it.kinds.add(DIETARY)
             text = rx.sub(cut_constraint, text)
     text = _GET_IN.sub(lambda m: "order" + m["what"], text)
-    text = _TO_HOUSE.sub(lambda m: "deliver" + (m["what"] if m["what"] is not None else m["what2"]), text)
+    # (sent to someone far away is shipping: "Do you ship gift boxes?" before local delivery)
+    text = _TO_HOUSE.sub(lambda m: "ship" + m["what3"] if m["what3"] is not None else
+                         "deliver" + (m["what"] if m["what"] is not None else m["what2"]), text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
     # "the stuff that makes ur lashes grow", "the thing that goes on top of the tree": what it does names it, not the verb

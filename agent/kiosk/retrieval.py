@@ -106,6 +106,7 @@ _SERVICE_FAMILIES = {
     "grind": ("grind", "grinding", "mill", "milling", "crush", "crushing"),
     "print": ("print", "printing", "photocopy", "photocopies", "photocopying", "copying", "scan", "scanning"),
     "engrave": ("engrave", "engraving", "engraved"),
+    "clean": ("clean", "cleaning", "cleaned", "wash", "washing", "washed", "launder", "laundering", "laundered"),
     "personalize": ("personalize", "personalise", "personalized", "personalised", "personalizing", "personalising",
                     "personalization", "personalisation", "monogram", "monogramming", "monogrammed"),
     "wrap": ("gift wrap", "gift wrapping", "giftwrap", "giftwrapping"),
@@ -308,10 +309,17 @@ def _inflected(w: str, doc: set[str]) -> bool:
 _LIST_START = re.compile(r"\b(?:of|with|including|includes|like|such\s+as|from)\s+((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)$")
 
 
+_MADE_WITH = re.compile(r"\b(?:stuffed|filled|flavou?red|topped|seasoned|spiced|made|packed|studded|blended|mixed|coated|dusted"
+                        r"|infused|sweetened|glazed|baked|cooked)\s+with\s+([^,.;:()!?]+)")
+
+
 def _listed(text: str) -> set[str]:
     """The words of what a description lists a thing as made of or holding, three items or more after "of", "with",
     "including" ("a blend *of cumin, coriander, cardamom and cinnamon*"): what is in it, not what it is."""
     out: set[str] = set()
+    # ...and what it is made, filled or flavoured with: "stuffed with spiced potatoes and peas" is no vegetable for sale
+    for m in _MADE_WITH.finditer(fold(text)):
+        out.update(words(m.group(1)))
     for sentence in re.split(r"[.;:()!?]+", fold(text)):
         parts = [p.strip() for p in sentence.split(",")]
         if len(parts) < 3 or not (m := _LIST_START.search(parts[0])):
@@ -1162,7 +1170,10 @@ class Index:
         if len(root) < 3:
             return None
         # ("cleaned" may have been respelt "cleaner": the word as typed is among its spellings)
+        # (or joined into an everyday name: "knife sharpened" read as the "knife sharpener")
         i = next((j for j, t in enumerate(q.terms) if _root(t.word) == root or any(_root(a) == root for a in t.alternatives)), -1)
+        if i < 0:
+            i = next((j for j, t in enumerate(q.terms) if any(w.startswith(root) for a in t.alternatives for w in a.split())), -1)
         if len(root) >= 4 and root[-1] == root[-2] and root[-1] not in "aeiouls":
             root = root[:-1]  # "clipped" is "clip", "trimmed" "trim"
         if i < 0:
@@ -1187,14 +1198,16 @@ class Index:
             if not hit:
                 continue
             others = self._others_in(q, i, row)
-            # the row naming the service in its question first, then the one offering it at a price ("We fire ... for $0.04",
-            # not "Firing turnaround is 7 to 10 days"), then the one with more of the shopper's words
-            score = (int(any(_root(w) == root for w in qw)), int(self._offered(row, root)), others)
+            # the row naming the service in its question first, then the one offering it at a price and naming another of
+            # the shopper's words ("We fire ... for $0.04", not "Firing turnaround is 7 to 10 days"), then the one with
+            # more of them ("my logo printed on boxes" is the cake-box row, not the edible-image one priced alone)
+            offered = int(self._offered(row, root))
+            score = (int(any(_root(w) == root for w in qw)), int(offered and others > 0), others, offered)
             if said_only and not others and not (score[0] and self._own_thing(q, i)):
                 # "how much to join the drawing night": the loyalty row's "Join" names none of the rest
                 # (but "how much to regrip my irons": the row asks "Do you regrip clubs?" and the irons are the shopper's)
                 continue
-            if not score[0] and not others and not score[1]:
+            if not score[0] and not others and not offered:
                 continue  # only a passing word of the answer ("a re-check every 3 months"): not the row about it
             if best is None or score > best[0]:
                 best = (score, self._service_match(q, i, row, others))

@@ -189,6 +189,7 @@ def joined_forms(text: str) -> list[str]:
     joined = [m.group(0).replace("-", "") for m in _HYPHENED.finditer(folded)]
     joined += [m.group(0).replace("'", "") for m in re.finditer(r"[a-z0-9]+(?:'[a-z0-9]+)+", folded) if not m.group(0).endswith("'s")]  # "rev'it"
     joined += [m.group(1) + "s" for m in re.finditer(r"\b([a-z0-9]{1,3})'s\b", folded)]  # "GT's" is typed "gts"
+    joined += [m.group(1) + m.group(2) for m in re.finditer(r"\b(\d+)\.0([a-z]+)\b", folded)]  # "5.0Ah" is typed "5ah"
     out = [stem(j) for j in joined]
     for tok in dict.fromkeys(joined + _NON_WORD.split(folded)):
         out += [stem(t) for t in code_tails(tok) if stem(t) not in out]

@@ -268,3 +268,53 @@ def test_misspellings_of_words_ending_in_y(shop_d, q, want):
 def test_where_do_you_keep_asks_where(shop_d):
     a = shop_d.ask("where do u keep the cup noodles").answer
     assert a == "Nishiya Cup Noodles Chicken 2.25oz is in Snack Shelf.", a
+
+
+# A made-up bakery supply, mower dealer and tack counter (round 11e).
+_SHOP_E = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "E1,Starpoint Open Star Decorating Tip,Starpoint,Tools,2.29,Wall B,40,,A 1M-style open star tip.\n"
+           "E2,Voltra 56V 5.0Ah Lithium Battery,Voltra,Batteries,299.00,Counter,3,,Fits every Voltra 56V tool.\n"
+           "E3,Voltra 15in String Trimmer Kit,Voltra,Trimmers,229.00,Wall B,4,battery-included,A 56V trimmer.\n"
+           "E4,Ghee House Punjabi Samosa (2 pc),Ghee House,Hot Snacks,3.99,Hot Case,20,vegan,"
+           "\"Flaky pastry stuffed with spiced potatoes and peas, served hot.\"\n"
+           "E5,Ghee House Ratlami Sev 425g,Ghee House,Namkeen,4.49,Aisle 1,12,vegan,Thick sev flavoured with cloves and black pepper.\n")
+_FAQ_E = ("question,answer\n"
+          "What are your hours?,\"Monday to Friday 7am to 5pm, Saturday 8am to 2pm, closed Sunday.\"\n"
+          "Can you print custom cake boxes?,\"Yes, we print your logo on cake boxes with a 250-box minimum, a $75 setup fee.\"\n"
+          "Do you print edible images?,\"Yes, we print edible images on frosting sheets for $8.50 per sheet.\"\n"
+          "Do you sharpen hoof knives?,\"Yes. Hoof knife sharpening is $8 per knife.\"\n"
+          "Do you offer blanket washing?,\"Yes. Blanket wash and re-proofing is $25 per blanket.\"\n"
+          "Do you deliver?,\"We deliver within 10 miles for a $6.99 fee.\"\n"
+          "Do you ship gift boxes?,We ship gift boxes nationwide for a flat $12.50.\n")
+
+
+@pytest.fixture
+def shop_e() -> Kiosk:
+    return text_kiosk(_SHOP_E, _FAQ_E)
+
+
+@pytest.mark.parametrize("q", ["r u open sundays", "are you open on sundays", "open on saturday?"])
+def test_open_on_a_day_asks_the_hours_not_for_an_open_star_tip(shop_e, q):
+    assert shop_e.ask(q).answer.startswith("Monday to Friday 7am to 5pm"), q
+    assert "Starpoint" in shop_e.ask("do you have open star tips").answer
+
+
+@pytest.mark.parametrize("q,want", [
+    ("can i get my bakery logo printed on boxes", "250-box minimum"),
+    ("can i get my hoof knife sharpened here, how much", "$8 per knife"),
+    ("how much to get my horse rug cleaned", "$25 per blanket"),
+    ("whats the charge to bring feed out to my farm", "$6.99 fee"),
+    ("can u send a gift box to my sister in texas, how much", "flat $12.50"),
+])
+def test_the_service_row_for_the_thing_done(shop_e, q, want):
+    assert want in shop_e.ask(q).answer, q
+
+
+def test_a_decimal_zero_in_a_name_is_typed_without_it(shop_e):
+    assert shop_e.ask("voltra 5ah battery how much").answer == "Voltra 56V 5.0Ah Lithium Battery costs $299.00."
+
+
+def test_what_a_snack_is_stuffed_or_flavoured_with_is_not_for_sale(shop_e):
+    a = shop_e.ask("do u sell fresh vegetables").answer
+    assert "don't carry" in a and "$" not in a, a
+    assert shop_e.ask("do you sell samosas").answer.startswith("Yes, Ghee House Punjabi Samosa (2 pc) is in stock")

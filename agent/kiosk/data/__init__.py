@@ -99,6 +99,10 @@
 # "blind155".."blind160" (beach rental and convenience kiosk, sushi and bento counter, ukulele and folk instrument shop,
 # kombucha and fermentation supply shop, perfume counter, pond and koi shop) were written blind and sealed, then scored
 # first-run after round 11c (26d30d4) at 90%, 87.5%, 95%, 92.5%, 92.5% and 92.5% (0 invented).
+# "blind161".."blind166" (bakery supply and cake box counter, outdoor power equipment dealer, Japanese stationery and pen
+# shop, horse riding and farrier supply counter, medical scrubs and nursing supply shop, Indian sweets and snacks shop) were
+# written blind and sealed, then scored first-run after round 11d (f231c69) at 87.5%, 90%, 97.5%, 80%, 92.5% and 90%
+# (0 invented).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -125,4 +129,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind137", "blind138", "blind139", "blind140", "blind141", "blind142",
                      "blind143", "blind144", "blind145", "blind146", "blind147", "blind148",
                      "blind149", "blind150", "blind151", "blind152", "blind153", "blind154",
-                     "blind155", "blind156", "blind157", "blind158", "blind159", "blind160")}
+                     "blind155", "blind156", "blind157", "blind158", "blind159", "blind160",
+                     "blind161", "blind162", "blind163", "blind164", "blind165", "blind166")}
