@@ -186,8 +186,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is the phrase's
             # (unless the phrase means the label: "alcohol free beer" is non alcoholic beer)
             continue
-        # ("do you have the waterproof phone pouch": asking for the product its name says is waterproof, not the label)
-        if not ((it.kinds & {PRICE, STOCK, LOCATION, AVAILABILITY} or _modifies_next(m, it.text)) and _label_in_name(tag, it.text, index)):
+        if not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text)) and _label_in_name(tag, it.text, index)):
             if tag == "age":
                 tag = asked_age(m)
             elif tag == PET_SAFE and re.search(r"toxic|poison|harmful|dangerous", m.group(0)):
@@ -719,6 +718,8 @@ def _extras(it: Intent, products: list[Product], currency: str) -> list[str]:
         s += T.location(products)
     if PRICE in it.kinds:
         s += T.price(products, currency)
+    if AVAILABILITY in it.kinds and STOCK not in it.kinds:
+        return s + T.stock(products)  # "do you have organic cane sugar": whether it is in stock, too
     return s + _stock_notes(it, products)
 
 
