@@ -103,6 +103,11 @@
 # shop, horse riding and farrier supply counter, medical scrubs and nursing supply shop, Indian sweets and snacks shop) were
 # written blind and sealed, then scored first-run after round 11d (f231c69) at 87.5%, 90%, 97.5%, 80%, 92.5% and 90%
 # (0 invented).
+# "blind167".."blind172" (camera film and darkroom shop, bridal and balloon shop, RV parts counter, Korean barbecue grocery
+# and butcher, school and art supply store, climbing gym gear shop) were written blind and sealed, then scored first-run at
+# the final code of round 11 (1568c06) at 92.5%, 90%, 92.5%, 95%, 90% and 95% (0 invented); shipped without changes made
+# for them (their misses: everyday names such as "stinky slinky", "throwaway cameras"; "bd" for Black Diamond; "veggie"
+# read as the vegetarian label in a price question).
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -130,4 +135,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind143", "blind144", "blind145", "blind146", "blind147", "blind148",
                      "blind149", "blind150", "blind151", "blind152", "blind153", "blind154",
                      "blind155", "blind156", "blind157", "blind158", "blind159", "blind160",
-                     "blind161", "blind162", "blind163", "blind164", "blind165", "blind166")}
+                     "blind161", "blind162", "blind163", "blind164", "blind165", "blind166",
+                     "blind167", "blind168", "blind169", "blind170", "blind171", "blind172")}
