@@ -154,7 +154,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if i % 10 == 0 or i == n:
                 print(f"eval {name}: {i}/{n}", file=sys.stderr, flush=True)
 
-        rep = run_eval(name, lambda cat: _kiosk(cat, model, None, args), qs, cat, progress)
+        def kiosk_for(cat, args=args):
+            # warmed up as the daemon warms it before serving: a cold first call would miss its deadline and pause the model
+            k = _kiosk(cat, model, None, args)
+            if model is not None:
+                k.warm_up()
+            return k
+
+        rep = run_eval(name, kiosk_for, qs, cat, progress)
         s = rep.summary()
         s["model"] = "loaded" if model is not None else "none (templates)"
         s["model_rejected_sentences"] = rep.rejected
