@@ -145,6 +145,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for name in (list(SETS) if args.set == "all" else [args.set]):
             c, f, q = set_paths(name)
             runs.append((name, c, f, q))
+    def kiosk_for(cat):
+        # warmed up as the daemon warms it before serving: a cold first call would miss its deadline and pause the model
+        k = _kiosk(cat, model, None, args)
+        if model is not None:
+            k.warm_up()
+        return k
+
     results = []
     for name, c, f, q in runs:
         cat = load_catalog(c, f)
@@ -153,13 +160,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         def progress(i: int, n: int, name=name) -> None:
             if i % 10 == 0 or i == n:
                 print(f"eval {name}: {i}/{n}", file=sys.stderr, flush=True)
-
-        def kiosk_for(cat, args=args):
-            # warmed up as the daemon warms it before serving: a cold first call would miss its deadline and pause the model
-            k = _kiosk(cat, model, None, args)
-            if model is not None:
-                k.warm_up()
-            return k
 
         rep = run_eval(name, kiosk_for, qs, cat, progress)
         s = rep.summary()

@@ -81,11 +81,11 @@ _HOME = r"(?:my|our|the)\s+(?:house|home|place|door|flat|apartment|address|offic
 _TO_HOUSE = re.compile(r"\b(?:bring|brings|brought|take|taken|send|sent|drop|dropped|get|delivered)(?P<what>(?:\s+(?!to\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|at)\s+"
                        + _HOME + r"\b"
                        # "can u bring drinks out to us on the sand": brought out to the shopper where they are
-                       r"|\b(?:bring|send|take)(?P<what2>(?:\s+(?!out\b)[a-z0-9']+){0,4}?)\s+(?:out|over|round|down)\s+to\s+(?:us|me)\b"
-                       # "can u send a diwali box to my sister in texas": shipped to someone
-                       r"|\bsend(?P<what3>(?:\s+(?!to\b|back\b)[a-z0-9']+){1,4}?)\s+to\s+(?:my|our|his|her|their|a)\s+"
-                       r"(?:sister|brother|mum|mom|mother|dad|father|parents?|family|friends?|son|daughter|kids?|grandma|grandmother|"
-                       r"grandpa|grandfather|aunt|uncle|cousin|wife|husband|partner|girlfriend|boyfriend|nan|gran|granny|niece|nephew)\b")
+                       r"|\b(?:bring|send|take)(?P<what2>(?:\s+(?!out\b)[a-z0-9']+){0,4}?)\s+(?:out|over|round|down)\s+to\s+(?:us|me)\b")
+# "can u send a diwali box to my sister in texas": shipped to someone far away (before local delivery)
+_TO_SOMEONE = re.compile(r"\bsend(?P<what>(?:\s+(?!to\b|back\b)[a-z0-9']+){1,4}?)\s+to\s+(?:my|our|his|her|their|a)\s+"
+                         r"(?:sister|brother|mum|mom|mother|dad|father|parents?|family|friends?|son|daughter|kids?|grandma|grandmother|"
+                         r"grandpa|grandfather|aunt|uncle|cousin|wife|husband|partner|girlfriend|boyfriend|nan|gran|granny|niece|nephew)\b")
 # "do you come to my house to clean my tank": a visit to the shopper's home, a service
 _COME_OUT = re.compile(r"\b(?:come|comes|coming|visit)\s+(?:out\s+|over\s+|round\s+)?(?:to\s+)?" + _HOME + r"\b")
 # "put a tow bar on my car", "put new tyres on my van": fitting, a service
@@ -95,6 +95,19 @@ _PUT_ON = re.compile(r"\bput\s+(?:a|an|the|some|new)\s+(?P<what>(?:[a-z0-9'-]+\s
 _MONEY_OFF = re.compile(r"\b(?:get|got|give|giving|is\s+there|are\s+there)\s+(?:anything|something|any(?:thing)?|money|a\s+bit|much)\s+off\b"
                         r"(?!\s+(?:the|of|at|from|my|it|them)\b)|\bmoney\s+off\b")
 _STAFF = re.compile(r"\bi\s+(?:work|volunteer)\s+(?:here|for\s+you|at\s+(?:the|this)\s+\w+)\b|\b(?:i'?m|i\s+am)\s+(?:an?\s+)?(?:employee|staff)\b")
+# "is sushi cheaper at night": an end-of-day discount
+_CHEAPER_LATER = re.compile(r"\bcheaper\s+(?=(?:at|after|in\s+the|later\s+in\s+the|by|near)\s+(?:night|evening|closing|close|the\s+end))")
+# "open sunday? till when", "how many points till i get money off"
+_TILL = re.compile(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b|(?:i|you|we|u)\s)")
+# "the stuff that makes ur lashes grow", "the thing that goes on top of the tree": what it does names it, not the verb
+_THING_THAT_DOES = re.compile(r"\b(stuff|thing|things|something|one|product|kind)\s+(that|which|to)\s+"
+                              r"(?:makes?|goes|go|helps?|lets?|keeps?|gets?|stops?)\b")
+# "can u write my kids name on an ornament": personalising it, a service
+# (stitching and engraving are services of their own: "get my name stitched on my belt" is the embroidery row)
+_NAME_ON = re.compile(r"\b(?:write|put|paint|print|add)\s+(?:[a-z']+\s+){0,3}?names?\s+(?=on\b|onto\b)"
+                      r"|\bnames?\s+(?:put|written|printed|painted)\s+(?=on\b|onto\b)")
+# "can u put in a graphics card": installing it ("put it in the dishwasher" is a use, the thing before "in")
+_PUT_IN = re.compile(r"\bput\s+in\s+(?=(?:a|an|the|my|new|some|this|these|our)\b)")
 # "get my skis waxed", "have my jeans taken up": the shopper's thing done to -- a service
 _DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these|this|the|some|a|an)\s+(?:[a-z']+\s+){1,3}?(?P<done>[a-z]{3,}ed)\b"
                       # "how much to develop a roll of film", "how much does it cost to join the drawing night"
@@ -150,16 +163,19 @@ _NAMED_THEN_IT = re.compile(r"^\s*(?P<x>(?:(?!(?:where|what|how|which|who|when|w
                             r"(?P<v>is|does|can|will|has)\s+(?:it|this|that)\s+(?P<y>[^?]+)\??\s*$", re.I)
 
 
+# "r u open sundays", "are you open on sunday": the opening hours, not the Open Star Tip
+_ARE_YOU_OPEN = re.compile(r"\b(?:are|r)\s+(?:you|u|ya|yall|y'all|you\s+guys)\s+(?:still\s+)?open\b", re.I)
+_OPEN_WHEN = re.compile(r"\bopen\s+(?:on\s+)?(?=(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?s?\b|today\b|tomorrow\b"
+                        r"|tonight\b|late\b|(?:on\s+)?(?:the\s+)?(?:weekend|holiday|christmas|thanksgiving|easter|new\s+year)s?\b)", re.I)
+# "where do u keep the cup noodles": where they are, not a KeepCup
+_DO_YOU_KEEP = re.compile(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", re.I)
+
+
 def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if m := _NAMED_THEN_IT.match(question):
         question = f"{m['v']} the {m['x'].strip()} {m['y'].strip()}?"
-    # "r u open sundays", "are you open on sunday": the opening hours, not the Open Star Tip
-    question = re.sub(r"\b(?:are|r)\s+(?:you|u|ya|yall|y'all|you\s+guys)\s+(?:still\s+)?open\b", "open hours", question, flags=re.I)
-    question = re.sub(r"\bopen\s+(?:on\s+)?(?=(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?s?\b|today\b|tomorrow\b|tonight\b"
-                      r"|late\b|(?:on\s+)?(?:the\s+)?(?:weekend|holiday|christmas|thanksgiving|easter|new\s+year)s?\b)",
-                      "open hours ", question, flags=re.I)
-    # "where do u keep the cup noodles": where they are, not a KeepCup
-    question = re.sub(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", r"\1 \2 have", question, flags=re.I)
+    question = _OPEN_WHEN.sub("open hours ", _ARE_YOU_OPEN.sub("open hours", question))
+    question = _DO_YOU_KEEP.sub(r"\1 \2 have", question)
     it = classify(index.respell_intent_words(question))
     if not it.text.strip(" ?!.,"):
         return Plan("empty", it, sentences=[T.EMPTY])
@@ -196,25 +212,16 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 it.kinds.add(DIETARY)
             text = rx.sub(cut_constraint, text)
     text = _GET_IN.sub(lambda m: "order" + m["what"], text)
-    # (sent to someone far away is shipping: "Do you ship gift boxes?" before local delivery)
-    text = _TO_HOUSE.sub(lambda m: "ship" + m["what3"] if m["what3"] is not None else
-                         "deliver" + (m["what"] if m["what"] is not None else m["what2"]), text)
+    text = _TO_SOMEONE.sub(lambda m: "ship" + m["what"], text)
+    text = _TO_HOUSE.sub(lambda m: "deliver" + (m["what"] if m["what"] is not None else m["what2"]), text)
     text = _COME_OUT.sub("home visit", text)
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
-    # "the stuff that makes ur lashes grow", "the thing that goes on top of the tree": what it does names it, not the verb
-    text = re.sub(r"\b(stuff|thing|things|something|one|product|kind)\s+(that|which|to)\s+(?:makes?|goes|go|helps?|lets?|keeps?|gets?|stops?)\b",
-                  r"\1 \2", text)
-    # "can u write my kids name on an ornament": personalising it, a service
-    # (stitching and engraving are services of their own: "get my name stitched on my belt" is the embroidery row)
-    text = re.sub(r"\b(?:write|put|paint|print|add)\s+(?:[a-z']+\s+){0,3}?names?\s+(?=on\b|onto\b)"
-                  r"|\bnames?\s+(?:put|written|printed|painted)\s+(?=on\b|onto\b)", "personalize ", text)
-    # "can u put in a graphics card": installing it ("put it in the dishwasher" is a use, the thing before "in")
-    text = re.sub(r"\bput\s+in\s+(?=(?:a|an|the|my|new|some|this|these|our)\b)", "install ", text)
+    text = _THING_THAT_DOES.sub(r"\1 \2", text)
+    text = _NAME_ON.sub("personalize ", text)
+    text = _PUT_IN.sub("install ", text)
     text = _STAFF.sub(" staff employee ", _MONEY_OFF.sub(" discount ", text))
-    # "is sushi cheaper at night": an end-of-day discount
-    text = re.sub(r"\bcheaper\s+(?=(?:at|after|in\s+the|later\s+in\s+the|by|near)\s+(?:night|evening|closing|close|the\s+end))", "discount ", text)
-    # "open sunday? till when", "how many points till i get money off"
-    text = re.sub(r"\b(?:till|til)\s+(?=when\b|what\s+time\b|how\s+late\b|(?:i|you|we|u)\s)", "until ", text)
+    text = _CHEAPER_LATER.sub("discount ", text)
+    text = _TILL.sub("until ", text)
     if index.has_word("trial") or index.has_word("demo"):
         text = _TRY.sub("trial ", text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)

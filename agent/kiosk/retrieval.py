@@ -317,10 +317,11 @@ def _listed(text: str) -> set[str]:
     """The words of what a description lists a thing as made of or holding, three items or more after "of", "with",
     "including" ("a blend *of cumin, coriander, cardamom and cinnamon*"): what is in it, not what it is."""
     out: set[str] = set()
+    folded = fold(text)
     # ...and what it is made, filled or flavoured with: "stuffed with spiced potatoes and peas" is no vegetable for sale
-    for m in _MADE_WITH.finditer(fold(text)):
+    for m in _MADE_WITH.finditer(folded):
         out.update(words(m.group(1)))
-    for sentence in re.split(r"[.;:()!?]+", fold(text)):
+    for sentence in re.split(r"[.;:()!?]+", folded):
         parts = [p.strip() for p in sentence.split(",")]
         if len(parts) < 3 or not (m := _LIST_START.search(parts[0])):
             continue
@@ -365,11 +366,11 @@ def _description_parts(text: str) -> tuple[set[str], set[str]]:
     purpose: set[str] = set()
     for clause in re.split(r"[.;:()!?]+", fold(text)):
         ws = words(clause)
+        start = next((i for i, w in enumerate(ws) if w in _PURPOSE_START), len(ws))
         # ...and what it fits or works in: "a gaming SSD that also *works in the PS5*" is no PS5
-        start = next((i for i, w in enumerate(ws) if w in _PURPOSE_START or (w in ("work", "fit", "compatible") and i + 1 < len(ws)
-                                                                              and ws[i + 1] in ("in", "with", "into", "on"))), len(ws))
-        if start < len(ws) and ws[start] in ("work", "fit", "compatible"):
-            start += 1
+        fits = next((i + 1 for i, w in enumerate(ws[:-1]) if w in ("work", "fit", "compatible") and ws[i + 1] in ("in", "with", "into", "on")),
+                    len(ws))
+        start = min(start, fits)
         said |= set(ws[:start])
         purpose |= set(ws[start + 1:])
     return said, purpose - STOPWORDS
@@ -426,11 +427,22 @@ class Index:
         vocab: set[str] = set()
         # description words found only in its purpose phrases: the thing asked for is not this product when only they have it
         self._purpose_only: dict[str, set[str]] = {}
+        # a description's head words (what it says the thing is), and those less what it lists as in it, built once here
+        # rather than for each candidate of each question
+        self._heads: dict[str, set[str]] = {}
+        self._kind_heads: dict[str, set[str]] = {}
         # a lone digit a name has after a word ("Felco 2"): a model number the shopper may type ("felko 2 pruners")
         pairs: set[tuple[str, str]] = set()
+        # the brands and categories whose product names use a word other than as their brand ("iPhone" in cases, glass
+        # and parts)
+        self._word_brands: dict[str, set[tuple[str, str]]] = {}
         for p in catalog.products.values():
             name_ws = words(p.name)
             pairs.update((a, b) for a, b in zip(name_ws, name_ws[1:], strict=False) if len(b) == 1 and b.isdigit())
+            for w in set(name_ws) - set(words(p.brand)):
+                self._word_brands.setdefault(w, set()).add((fold(p.brand), fold(p.category)))
+            self._heads[p.sku] = _heads(p.description)
+            self._kind_heads[p.sku] = self._heads[p.sku] - _listed(p.description)
             name, allw = _doc_words(p)
             self._docs[p.sku] = (name, allw)
             said, purpose = _description_parts(p.description)
@@ -441,15 +453,9 @@ class Index:
             vocab |= allw
             self._db.execute("INSERT INTO products VALUES (?,?,?,?,?)",
                              (p.sku, " ".join(name_ws + joined_forms(p.name)), " ".join(words(p.brand) + joined_forms(p.brand)), " ".join(words(p.category)), " ".join(words(p.description))))
-        # "meal", "gear" ask for nothing of their own where no product is named by them
         self._name_pairs = frozenset(pairs)
-        # the brands and categories whose product names use a word other than as their brand ("iPhone" in cases, glass
-        # and parts)
-        self._word_brands: dict[str, set[tuple[str, str]]] = {}
-        for p in catalog.products.values():
-            for w in set(words(p.name)) - set(words(p.brand)):
-                self._word_brands.setdefault(w, set()).add((fold(p.brand), fold(p.category)))
         self._name_words: frozenset[str] = frozenset().union(*self._named.values())  # every word some product is named by
+        # "meal", "gear" ask for nothing of their own where no product is named by them
         self._generic = GENERIC_WORDS | (KIND_WORDS - self._name_words)
         product_vocab = {w for w in vocab if len(w) > 2}
         self._catalog_words = sorted(w for w in product_vocab if w not in STOPWORDS)  # this store's own product words
@@ -964,7 +970,7 @@ class Index:
             name, allw = self._docs[sku]
             named = self._named[sku]
             # loose: the description's head words and the place's words, as whole words ("records" is no "recordings")
-            extra = (_heads(p.description) | (set(words(p.location)) if places else set())) - named if loose else set()
+            extra = (self._heads[sku] | (set(words(p.location)) if places else set())) - named if loose else set()
             # Descriptions are noisy ("chocolate chip cookie"): a synonym must hit the name, brand or category.
             # The thing asked for is not this product when only the description's purpose phrase names it: "do you sell
             # tvs" is not the HDMI cable "for monitors, TVs and consoles".
@@ -1043,7 +1049,7 @@ class Index:
         # "microwave-safe" says what it can go in, not that it is a microwave
         kinds = [t for t in p.tags if t.rsplit("-", 1)[-1] not in _LABEL_SUFFIXES]
         # (a description's list of what is in it is not what it is: a spice blend "of cumin, coriander ..." is no cilantro)
-        heads = _heads(p.description) - _listed(p.description)
+        heads = self._kind_heads[p.sku]
         own = self._named[p.sku] | set(words(" ".join(kinds).replace("-", " "))) | heads
         # ...and "laptop-sleeve" says it has a sleeve, not that it is a laptop: the thing asked for must end as a label's
         # last word does ("knee-pads" are pads, knee pads too), or be in the name or a description head
@@ -1079,7 +1085,7 @@ class Index:
             # iPhone 15" (Screen Protectors) name the iPhone they fit; two brands' headbands (Accessories) are headbands
             seen = self._word_brands.get(t.word, set())
             return not (len({b for b, _ in seen}) >= 2 and len({c for _, c in seen}) >= 2 and t.word not in brand)
-        return not (cat[-1] in self._docs[p.sku][0] or cat[-1] in _heads(p.description))
+        return not (cat[-1] in self._docs[p.sku][0] or cat[-1] in self._heads[p.sku])
 
     def service_row(self, q: Query) -> FaqMatch | None:
         """The FAQ row about a service the shopper asked for by its verb or noun ("rent", "pay ... in installments", "bring
