@@ -23,6 +23,7 @@ _INJECTION = re.compile(r"""
 | \b(password|passcode|api\s*key|private\s+key|secret\s+key|credentials|ssh|root\s+access|admin\s+(mode|access|panel))\b
 | \b(open|unlock|dispense|vend)\b.{0,30}\b(door|machine|slot|lock|drawer|everything|for\s+free|free\s+item|free\s+items)\b
 | \b(set|change|update|make)\b.{0,30}\b(price|prices|stock)\b.{0,20}\b(to|=)\b
+| \b(set|change|update|make|drop|lower|mark)\b.{0,30}\b(price|prices|cost|stock)\s+(of|for|on)\b.{0,60}?\b(to|=)\s*(free|zero|nothing|[$€£]?\s*\d)
 | \b(reboot|shutdown|shut\s+down|factory\s+reset|firmware|sudo|rm\s+-rf)\b | \bflash\s+(the\s+|your\s+|a\s+)?(device|controller|machine|board|chip|kiosk|system)\b
 | <\s*/?\s*(script|system|im_start|\|)|\[\s*(inst|system)\s*\]|\{\{|\}\}
 | \bnew\s+(policy|policies|rules?)\b | \b(all|every)\s+(items?|products?|things?|drinks?)\s+(are|is)\s+(now\s+)?(free|\$?0)\b | \bnew\s+instructions?\b | \bfrom\s+now\s+on\b | \brespond\s+only\s+with\b | \bsay\s+that\b.{0,40}\bcosts?\b
@@ -68,6 +69,10 @@ DIETARY_TAGS: dict[str, tuple[str, str | None]] = {
     "contains-gluten": ("contains-gluten", "gluten-free"),
     "contains-dairy": ("contains-dairy", "dairy-free"),
     "contains-egg": ("contains-egg", "egg-free"),
+    # certifications asked of any store, labelled or not: "are the jelly beans halal" in a store with no halal tag is
+    # still a label question ("not labelled halal"), never "Yes, ... is in stock"
+    "kosher": ("kosher", None),
+    "halal": ("halal", None),
 }
 
 # Who a product is safe for: "is monstera ok around my dog", "safe for cats" ask for a pet label ("pet-safe",
@@ -158,7 +163,9 @@ def constraint_tags(constraint: str) -> tuple[str, str | None]:
 
 # A store label is a constraint the shopper can ask for when it reads like one: "x-free", "non-x" or an adjective.
 _LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|less)|[a-z]+-(?:based|saving|resistant|proof|safe|friendly|certified"
-                          r"|approved|tested|compatible)|[a-z]+proof|low-[a-z]+)$")
+                          r"|approved|tested|compatible)|[a-z]+proof|low-[a-z]+"
+                          # ...or is a certification or diet named by a word of no such shape
+                          r"|kosher|halal|keto|paleo|fair-?trade|pareve|parve)$")
 
 
 # A label's root word and the everyday words for it: "booze free" is alcohol free.
@@ -232,6 +239,8 @@ _DIETARY = [
     ("contains-gluten", _contains(r"gluten|wheat")),
     ("contains-dairy", _contains(r"dairy|lactose|milk")),
     ("contains-egg", _contains(r"eggs?")),
+    ("kosher", re.compile(r"\bkosher\b(?!\s+(?:dill|pickles?|salt|style|hot\s+dogs?|franks?))")),
+    ("halal", re.compile(r"\bhalal\b")),
 ]
 
 

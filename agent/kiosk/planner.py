@@ -418,6 +418,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             and q.head in matches[0].missed and len(q.terms) - len(matches[0].missed) >= 3 and matches[0].strict >= 0.6 - 1e-9
             and (len(matches) == 1 or matches[1].strict * 2 <= matches[0].strict + 1e-9)):
         return _closest(it, matches[0].product, asked, currency)
+    # "where r the chux pads": no word of it names a product and the lexicon has no row for it, but one product means that
+    # thing (the disposable underpads) -- the closest match, said to be so. Not for a plain "do you sell X": there a
+    # product merely near in meaning ("trekking poles" for fishing rods) is no answer, and "we don't carry X" is.
+    if it.kinds & {PRICE, LOCATION, STOCK} and not partial and (near_m := index.by_meaning.nearest(asked)):
+        return _closest(it, near_m.product, asked, currency)
     sentences = [T.not_carried(asked)]
     if partial:
         sentences.append(T.alternatives(partial, currency))

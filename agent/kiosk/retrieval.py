@@ -22,6 +22,7 @@ from importlib import resources
 
 from agent.kiosk.catalog import Catalog, FaqEntry, Product
 from agent.kiosk.intent import label_pattern, suitability_labels
+from agent.kiosk.meaning import Embedder, Meanings, default_embedder
 from agent.kiosk.text import (
     GENERIC_WORDS,
     KIND_WORDS,
@@ -411,8 +412,10 @@ def _covers(alts: frozenset[str], doc: set[str]) -> bool:
 class Index:
     """Built once per catalog version; read by many request threads."""
 
-    def __init__(self, catalog: Catalog, synonyms=None, english: frozenset[str] | None = None) -> None:
+    def __init__(self, catalog: Catalog, synonyms=None, english: frozenset[str] | None = None, embedder: Embedder | None | bool = True) -> None:
         self.catalog = catalog
+        # closest product by meaning, for names no word or lexicon row matches (True: the process's built model, if any)
+        self.by_meaning = Meanings(list(catalog.products.values()), default_embedder() if embedder is True else embedder or None)
         self.synonyms = default_synonyms() if synonyms is None else synonyms
         self._faq_vocab = frozenset(w for f in catalog.faq for w in words(f"{f.question} {f.answer}"))
         self.english = english_words() if english is None else english  # real words, not misspellings

@@ -123,6 +123,7 @@ class Kiosk:
         self.answered = 0
         self.fallbacks = 0
         self._model_gate = ModelGate()
+        self._warmed = False
 
     @property
     def catalog(self) -> Catalog:
@@ -130,6 +131,8 @@ class Kiosk:
 
     def replace_catalog(self, catalog: Catalog) -> None:
         index = Index(catalog)  # build outside the lock; swap atomically
+        if self._warmed:  # a serving kiosk's first everyday-name question must not pay for the new products' vectors
+            index.by_meaning.warm_up()
         live = self._catalog.live_stock()
         for sku, units in live.items():
             catalog.set_live_stock(sku, units)
@@ -190,6 +193,14 @@ class Kiosk:
 
     def warm_up(self) -> bool:
         """Prime the model for the first shopper; False while no model is there yet (try again later)."""
+        if not self._warmed:
+            self._warmed = True
+            with self._lock:
+                index = self._index
+            try:
+                index.by_meaning.warm_up()  # the products' meaning vectors (~0.1 s for 40 products), once per catalog
+            except Exception as e:  # without them the kiosk still answers; the lookup logs its own errors later
+                log.warning("meaning vectors failed to build", extra=fields(error=str(e)[:200]))
         if not self.use_model:
             return True
         model = self.model()

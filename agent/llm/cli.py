@@ -10,7 +10,8 @@ def register(sub, groups) -> None:
     model = sub.add_parser("model", help="build and inspect the local language model")
     msub = model.add_subparsers(dest="model_cmd", metavar="ACTION", required=True)
     b = msub.add_parser("build", help="build models/<recipe>/ from its recipe (no-op when already built)")
-    b.add_argument("recipe", nargs="?", default="smollm2-135m-instruct", help="recipe name under models/recipes/ (default: %(default)s)")
+    b.add_argument("recipe", nargs="?", default=None,
+                   help="recipe name under models/recipes/ (default: all of them: the language model and the kiosk's meaning model)")
     b.add_argument("--force", action="store_true", help="rebuild even if an up-to-date build or cache exists")
     b.set_defaults(func=cmd_build)
     i = msub.add_parser("info", help="print the built model's manifest summary and verify its files")
@@ -43,13 +44,21 @@ def register(sub, groups) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from agent.llm.build import build
+    from agent.llm.embed_build import build_embedder, is_embedding_recipe
     from agent.llm.errors import ModelError
+    from agent.paths import DEFAULT_RECIPE, models_dir
 
-    try:
-        build(args.recipe, force=args.force)
-    except ModelError as e:
-        print(f"model build failed: {e}", file=sys.stderr)
-        return 1
+    names = [args.recipe] if args.recipe else [DEFAULT_RECIPE] + sorted(
+        p.stem for p in (models_dir() / "recipes").glob("*.toml") if p.stem != DEFAULT_RECIPE)
+    for name in names:
+        try:
+            if is_embedding_recipe(name):
+                build_embedder(name, force=args.force)
+            else:
+                build(name, force=args.force)
+        except ModelError as e:
+            print(f"model build {name} failed: {e}", file=sys.stderr)
+            return 1
     return 0
 
 

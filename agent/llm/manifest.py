@@ -43,7 +43,8 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise ModelError(f"{path}: manifest unreadable ({e}). {REBUILD}", str(path)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
         raise ModelError(f"{path}: not an edge-agent model manifest (format {FORMAT} with a 'files' table). {REBUILD}", str(path))
-    for key in ("model", "tokenizer", "chat_template"):
+    # an embedding model (the kiosk's meaning model) has no chat template
+    for key in ("model", "tokenizer") + (() if data.get("kind") == "embedding" else ("chat_template",)):
         if not isinstance(data.get(key), dict):
             raise ModelError(f"{path}: manifest has no '{key}' table. {REBUILD}", str(path))
     return data

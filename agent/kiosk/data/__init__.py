@@ -108,6 +108,12 @@
 # the final code of round 11 (1568c06) at 92.5%, 90%, 92.5%, 95%, 90% and 95% (0 invented); shipped without changes made
 # for them (their misses: everyday names such as "stinky slinky", "throwaway cameras"; "bd" for Black Diamond; "veggie"
 # read as the vegetarian label in a price question).
+# "blind173".."blind178" (mobility aids and home medical supply shop, magic and joke shop, chocolate and sweet shop, pilot
+# supply shop, Greek and Mediterranean grocery, school and teacher supply store) were written blind and sealed, then scored
+# first-run, with the model warmed up (a third of the answers phrased by it), at c564840 (the final code of stop 14) at 95%,
+# 95%, 92.5%, 90%, 92.5% and 95% (avg 93.3%, 0 invented). Their misses: everyday names ("chux pads", "dog doo prank",
+# "chinese yoyo", "barf bags", "turkish delight", "fish roe dip", "mini whiteboards"), service prices asked as things
+# ("how much to laminate one page", "put a grab bar in"), "ferero roshe", "icom a25 radio", a kosher label read as stock.
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -136,4 +142,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind149", "blind150", "blind151", "blind152", "blind153", "blind154",
                      "blind155", "blind156", "blind157", "blind158", "blind159", "blind160",
                      "blind161", "blind162", "blind163", "blind164", "blind165", "blind166",
-                     "blind167", "blind168", "blind169", "blind170", "blind171", "blind172")}
+                     "blind167", "blind168", "blind169", "blind170", "blind171", "blind172",
+                     "blind173", "blind174", "blind175", "blind176", "blind177", "blind178")}

@@ -1,0 +1,126 @@
+"""The closest product by meaning (agent/kiosk/meaning.py): everyday names no word or lexicon row matches, with the real
+built all-MiniLM-L6-v2 int8 model; the kiosk without it, or with a broken one, still answers."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import numpy as np
+import pytest
+
+import agent.kiosk.meaning as meaning
+from agent.kiosk.retrieval import Index
+from agent.kiosk.service import Kiosk
+from agent.paths import model_dir
+
+from .conftest import text_catalog
+
+# A made-up pilot shop and care aisle: none of these rows come from an eval set.
+_SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "P1,Skysick Motion Relief Sacks 12 Pack,Skysick,Cabin,8.95,Front Table,20,,Disposable sealable sacks for airsick passengers.\n"
+         "P2,Halden Tri-Fold Kneeboard,Halden,Cockpit,39.95,Wall A,6,,A clipboard that straps to the thigh with three panels for charts.\n"
+         "P3,Nordvik Aviation Headset Dual Plug,Nordvik,Headsets,385.00,Glass Case,3,,Passive noise-reducing headset with GA dual plugs.\n"
+         "P4,Brightpath Sidewinder Hands-Free Torch,Brightpath,Lighting,64.99,Aisle 2,9,waterproof,A compact LED torch with red and white light.\n"
+         "P5,Carewell Disposable Incontinence Underpads 23x36in 10ct,Carewell,Incontinence,12.99,Aisle 3,14,,Absorbent disposable bed pads that protect sheets.\n"
+         "P6,Halden Pilot Logbook,Halden,Books,16.95,Aisle 1,0,,A hardbound logbook for recording flight hours.\n"
+         "P7,Halden Flight Bag Large,Halden,Bags,139.95,Wall A,4,,A padded bag for headsets and charts.\n")
+
+
+@pytest.fixture(scope="module")
+def embedder() -> meaning.Embedder:
+    d = model_dir(meaning.RECIPE)
+    if not (d / "model.onnx").is_file():
+        pytest.fail(f"no meaning model in {d}: ./scripts/setup.sh builds it (edge-agent model build {meaning.RECIPE})")
+    return meaning.Embedder(d)
+
+
+@pytest.fixture
+def shop(embedder) -> Kiosk:
+    k = Kiosk(text_catalog(_SHOP), use_model=False)
+    k._index = Index(k.catalog, embedder=embedder)
+    return k
+
+
+def test_an_everyday_name_gets_the_closest_product_said_to_be_so(shop):
+    a = shop.ask("where are the bed wetting pads").answer
+    assert a == ("We don't have anything called bed wetting pads; the closest match is Carewell Disposable Incontinence Underpads 23x36in 10ct"
+                 " in Aisle 3."), a
+    a = shop.ask("how much are the puke sacks").answer
+    assert a == "We don't have anything called puke sacks; the closest match is Skysick Motion Relief Sacks 12 Pack at $8.95.", a
+    # the stock asked is told, and an out-of-stock closest match says so
+    assert "Carewell Disposable Incontinence Underpads 23x36in 10ct is in stock (14 left)" in shop.ask("any pee pads left").answer
+    assert "Halden Pilot Logbook is out of stock right now" in shop.ask("any flight diary left").answer
+    # the product is named in the answer's sources, so the Q&A log says what the shopper was pointed to
+    assert shop.ask("where are the bed wetting pads").sources == ["P5"]
+
+
+def test_a_thing_the_store_does_not_sell_is_still_not_carried(shop):
+    for q in ("where are the hair straighteners", "how much are lamb chops", "where are the birthday cakes"):
+        a = shop.ask(q).answer
+        assert "don't carry" in a and "closest match" not in a and "$" not in a, (q, a)
+
+
+def test_a_plain_do_you_sell_gets_no_product_merely_near_in_meaning(shop):
+    # "any pee pads left" asks about stock of a thing; "do you sell pee pads" only whether the store has it
+    assert shop.ask("do you sell pee pads").answer == "Sorry, we don't carry pee pads."
+
+
+def test_a_name_two_products_fit_about_equally_is_no_match(embedder):
+    idx = Index(text_catalog(_SHOP), embedder=embedder)
+    (first, s1), (second, s2) = idx.by_meaning.ranked("barf bags", 2)
+    assert {first.sku, second.sku} == {"P1", "P7"} and s1 - s2 < meaning.MIN_GAP and s1 > 0.4
+    assert idx.by_meaning.nearest("barf bags") is None
+    assert idx.by_meaning.nearest("barf bags", min_score=0.4, min_gap=0.0).product is first
+
+
+def test_vectors_are_unit_length_and_cached(embedder):
+    v = embedder.encode(["barf bags", "motion sickness bags", "barf bags"])
+    assert v.shape == (3, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-3)
+    assert np.array_equal(v[0], v[2]) and float(v[0] @ v[1]) > 0.4
+    assert "barf bags" in embedder._cache
+
+
+def test_without_the_model_the_kiosk_answers_as_before(embedder):
+    k = Kiosk(text_catalog(_SHOP), use_model=False)
+    k._index = Index(k.catalog, embedder=None)
+    assert k.ask("where r the chux pads").answer == "Sorry, we don't carry chux pads."
+
+
+@pytest.fixture
+def fresh_default(monkeypatch, tmp_path):
+    monkeypatch.setattr(meaning, "_default", None)
+    monkeypatch.setattr(meaning, "_default_tried", False)
+    monkeypatch.setenv("EDGE_AGENT_MODELS", str(tmp_path))
+    return tmp_path
+
+
+def test_a_missing_model_is_logged_once_with_the_fix(fresh_default, caplog):
+    with caplog.at_level(logging.WARNING, logger="agent.kiosk.meaning"):
+        assert meaning.default_embedder() is None and meaning.default_embedder() is None
+    assert caplog.text.count("no meaning model") == 1 and f"edge-agent model build {meaning.RECIPE}" in _logged(caplog)
+
+
+def test_a_corrupted_model_file_is_named_and_the_kiosk_still_answers(fresh_default, caplog):
+    d = fresh_default / meaning.RECIPE
+    shutil.copytree(_built(), d)
+    with open(d / "model.onnx", "r+b") as f:
+        f.seek(1000)
+        f.write(b"\x00" * 64)
+    with caplog.at_level(logging.ERROR, logger="agent.kiosk.meaning"):
+        assert meaning.default_embedder() is None
+    assert "meaning model failed to load" in caplog.text and "checksum" in _logged(caplog) and "--force" in _logged(caplog)
+    k = Kiosk(text_catalog(_SHOP), use_model=False)
+    assert k.ask("where r the chux pads").answer == "Sorry, we don't carry chux pads."
+    assert "$8.95" in k.ask("how much are the skysick motion relief sacks").answer
+
+
+def _logged(caplog) -> str:
+    """Messages with their structured fields (the journald line carries both)."""
+    return " ".join(f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in caplog.records)
+
+
+def _built():
+    from agent.paths import REPO_ROOT
+
+    return REPO_ROOT / "models" / meaning.RECIPE
