@@ -114,6 +114,12 @@
 # 95%, 92.5%, 90%, 92.5% and 95% (avg 93.3%, 0 invented). Their misses: everyday names ("chux pads", "dog doo prank",
 # "chinese yoyo", "barf bags", "turkish delight", "fish roe dip", "mini whiteboards"), service prices asked as things
 # ("how much to laminate one page", "put a grab bar in"), "ferero roshe", "icom a25 radio", a kosher label read as stock.
+# "blind179".."blind184" (Ethiopian and East African grocery, woodworking tools and lumber shop, drone and FPV hobby shop,
+# reptile and exotic pet shop, kayak and canoe outfitter, farmers' market honey and preserves stall) were written blind and
+# sealed, then scored first-run with the model warmed up at 284dbea (the closest-product-by-meaning fallback) at 95%,
+# 97.5%, 90%, 95%, 97.5% and 100% (avg 95.8%, 0 invented). Their misses: services asked with a price ("how much 2 roast
+# my coffee beans", "drive us upriver w our boats"), "food stamps" for EBT, "gopro 12 black" for HERO12, "push sticks",
+# "helipad mat", "soldering pen", "feeding tweezers", an "exo terra tank" given an under-tank heater as closest match.
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -143,4 +149,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind155", "blind156", "blind157", "blind158", "blind159", "blind160",
                      "blind161", "blind162", "blind163", "blind164", "blind165", "blind166",
                      "blind167", "blind168", "blind169", "blind170", "blind171", "blind172",
-                     "blind173", "blind174", "blind175", "blind176", "blind177", "blind178")}
+                     "blind173", "blind174", "blind175", "blind176", "blind177", "blind178",
+                     "blind179", "blind180", "blind181", "blind182", "blind183", "blind184")}
