@@ -362,6 +362,12 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
                 and (m.strict >= 0.999 or (m.coverage >= 0.999 and m.strict * len(q.terms) >= core - 1e-9))
                 and (not only_kind or index.is_kind_asked(q, m.product))]
 
+    # "the 18x18x24 exo terra tank": one product's name has every word but the thing's own ("tank" for a terrarium),
+    # among them a model number or size no other product's name has -- that product, called by another name
+    if (not full and not it.dietary and matches and q.head >= 0 and matches[0].missed == (q.head,)
+            and any(index.model_number_of(t.word) == matches[0].product.sku for i, t in enumerate(q.terms) if i != q.head)):
+        full = [matches[0]]
+
     if DIETARY in it.kinds and it.dietary:
         # "can the thermapen one get wet, is it waterproof": the words after the one product named are about the label
         if not full and (m := _YES_NO.match(" ".join(fold(text).split()))) and (found := _prefix_product(m["rest"].split(), index)):
@@ -408,6 +414,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             and near[0].missed and q.head not in near[0].missed
             # (or only words of what it is for: "the support sticks for stacking cake tiers" -> the dowel rods)
             and all(q.terms[i].pos < q.terms[q.head].pos or 0 <= q.split < q.terms[i].pos for i in near[0].missed)
+            and not any(index.names_other_brand(q.terms[i].word, near[0].product) for i in near[0].missed)
             and (len(near) == 1 or not near[1].head_named or near[0].specificity > near[1].specificity + 0.2)):
         return _closest(it, near[0].product, asked, currency)
     # "how much is that magnetic wrist bracelet thing for holding markers": no product is the thing by any name, one

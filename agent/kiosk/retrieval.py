@@ -229,6 +229,8 @@ def head_index(terms: tuple[Term, ...], toks: list[str], generic: frozenset[str]
 
 def _doc_words(p: Product) -> tuple[set[str], set[str]]:
     name = set(words(p.name)) | set(words(p.brand)) | set(joined_forms(p.name)) | set(joined_forms(p.brand))
+    # a model number glued to its word ("GoPro HERO12", "Ray-Ban RB3025") is typed without it: "gopro 12 black"
+    name |= {m[1] for w in words(p.name) if (m := re.fullmatch(r"[a-z]+([0-9]{2,})", w))}
     # the store's labels describe the product too ("weatherproof", "low-voc"), but not what it contains or lacks
     labels = [t for t in p.tags if not t.startswith("contains-") and not t.endswith("-free")]
     allw = name | set(words(p.category)) | set(words(p.description)) | set(words(" ".join(labels))) | set(joined_forms(" ".join(labels)))
@@ -1139,6 +1141,24 @@ class Index:
     def has_word(self, w: str) -> bool:
         """The store's catalog or FAQ uses the word."""
         return w in self._store_words
+
+    def names_other_brand(self, w: str, p: Product) -> bool:
+        """``w`` is a word of another product's brand that ``p`` does not have anywhere: "exo terra tank" names a maker,
+        so Zoo Med's under-tank heater is no closest match for it."""
+        if _word_in(w, self._docs[p.sku][1]):
+            return False
+        branded = [_word_in(w, set(words(o.brand))) for o in self.catalog.products.values()]
+        # ...and only a brand word: "chicken" in "Chicken Hut Feeds" still names the thing in other products' words
+        return any(branded) and not any(not b and _word_in(w, self._docs[o.sku][1])
+                                        for o, b in zip(self.catalog.products.values(), branded, strict=True))
+
+    def model_number_of(self, w: str) -> str | None:
+        """The one product whose name has ``w`` as a model number or size ("18x18x24", "rs400"): letters and digits
+        both, which a shopper copies off the box, not a word of the kind of thing it is. None when no or several do."""
+        if len(w) < 3 or not re.search(r"[0-9]", w) or not re.search(r"[a-z]", w):
+            return None
+        skus = [sku for sku, (name, _) in self._docs.items() if w in name]
+        return skus[0] if len(skus) == 1 else None
 
     def is_name_word(self, w: str) -> bool:
         """Some product's name (or category) has the word: a thing the store's products are called by."""

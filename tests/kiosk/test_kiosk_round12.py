@@ -29,3 +29,27 @@ def test_setting_a_named_products_price_is_an_injection(q):
 def test_asking_about_a_price_is_not(q):
     a = text_kiosk(_SHOP).ask(q)
     assert a.kind != "injection", (q, a.answer)
+
+
+# A made-up camera and reptile counter: none of these rows come from an eval set.
+_GEAR = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "G1,Pixaro STRIDE9 Black,Pixaro,Cameras,349.00,Glass Case,2,waterproof,A rugged action camera that films in 5K.\n"
+         "G2,Pixaro Floaty Hand Grip,Pixaro,Mounts,19.99,Wall A,10,,A floating grip for action cameras.\n"
+         "G3,Verdana Glass Terrarium 24x18x18,Verdana,Enclosures,179.99,Back Room,3,,A front-opening glass enclosure for climbing reptiles.\n"
+         "G4,Heatwell Under Tank Heater Medium,Heatwell,Heating,22.99,Wall B,8,,An adhesive heat mat for glass tanks.\n"
+         "G5,Verdana Water Dish Small,Verdana,Decor,6.49,Aisle 2,12,,A rock-look water bowl.\n")
+
+
+def test_a_model_number_glued_to_its_word_is_typed_apart():
+    k2 = text_kiosk(_GEAR.replace("STRIDE9", "STRIDE12"))
+    assert "Pixaro STRIDE12 Black is in stock" in k2.ask("do u have the pixaro 12 black").answer
+
+
+def test_a_size_only_one_product_has_names_it_whatever_the_thing_is_called():
+    k = text_kiosk(_GEAR)
+    assert k.ask("how much is the 24x18x18 verdana tank").answer == "Verdana Glass Terrarium 24x18x18 costs $179.99."
+
+
+def test_a_brand_the_shopper_names_is_never_swapped_for_another_makers_closest_match():
+    a = text_kiosk(_GEAR).ask("how much is the verdana tank").answer
+    assert "closest match is Heatwell" not in a and "$22.99" not in a, a
