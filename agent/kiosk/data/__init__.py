@@ -120,6 +120,12 @@
 # 97.5%, 90%, 95%, 97.5% and 100% (avg 95.8%, 0 invented). Their misses: services asked with a price ("how much 2 roast
 # my coffee beans", "drive us upriver w our boats"), "food stamps" for EBT, "gopro 12 black" for HERO12, "push sticks",
 # "helipad mat", "soldering pen", "feeding tweezers", an "exo terra tank" given an under-tank heater as closest match.
+# "blind185".."blind190" (hearing aid and audiology accessories shop, Vietnamese grocery and banh mi counter, urban dog
+# bakery and boutique, home espresso and coffee gear shop, garden and irrigation counter, natural history museum gift shop)
+# were written blind and sealed, then scored first-run with the model warmed up after round 12a (288d628) at 97.5%, 90%,
+# 100%, 97.5%, 90% and 97.5% (avg 95.4%, 0 invented). Their misses: "dont get lost" read as abuse, "rn" (right now) as a
+# product word, "gummi dinosaurs" not found, everyday names ("spring roll wrappers", "pickled radish", "puck bin", "purple
+# glue for pvc pipe", "bag of bark", "the thing that stops sprinklers when it rains"), a service asked with a price.
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -150,4 +156,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind161", "blind162", "blind163", "blind164", "blind165", "blind166",
                      "blind167", "blind168", "blind169", "blind170", "blind171", "blind172",
                      "blind173", "blind174", "blind175", "blind176", "blind177", "blind178",
-                     "blind179", "blind180", "blind181", "blind182", "blind183", "blind184")}
+                     "blind179", "blind180", "blind181", "blind182", "blind183", "blind184",
+                     "blind185", "blind186", "blind187", "blind188", "blind189", "blind190")}
