@@ -37,7 +37,8 @@ _INSULT = re.compile(r"""
       (worthless|useless|junk|garbage|trash|rubbish|pathetic|terrible|awful|hopeless|loser|joke|waste|annoying|dumb|clueless|broken)\b
       (?!\s+(bags?|bins?|cans?|liners?|disposal|food|sacks?|collection|day))
 | \b(you|this\s+(kiosk|machine|thing))\s+(suck|sucks|stink|stinks)\b | \bpiece\s+of\s+(junk|crap|garbage|trash|rubbish|shit)\b
-| \b(worthless|pathetic|loser|screw\s+you|go\s+to\s+hell|get\s+lost|drop\s+dead)\b
+| \b(worthless|pathetic|loser|screw\s+you|go\s+to\s+hell|drop\s+dead)\b
+| (?:^|[.!,?]\s*|\b(?:just|go|you\s+can|u\s+can|now)\s+)get\s+lost\b   # not "clips so my hearing aids dont get lost"
 """, re.X)
 # Tasks that are not shopping ("write me a poem about the ocean"): the shopper's words must not be echoed as a product.
 _TASK = re.compile(r"""

@@ -167,6 +167,8 @@ _NAMED_THEN_IT = re.compile(r"^\s*(?P<x>(?:(?!(?:where|what|how|which|who|when|w
 _ARE_YOU_OPEN = re.compile(r"\b(?:are|r)\s+(?:you|u|ya|yall|y'all|you\s+guys)\s+(?:still\s+)?open\b", re.I)
 _OPEN_WHEN = re.compile(r"\bopen\s+(?:on\s+)?(?=(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?s?\b|today\b|tomorrow\b"
                         r"|tonight\b|late\b|(?:on\s+)?(?:the\s+)?(?:weekend|holiday|christmas|thanksgiving|easter|new\s+year)s?\b)", re.I)
+# "do u have banh bao rn": texting's "right now" (and "pls", "tho") at the end is no word of the thing asked for
+_TRAILING_FILLER = re.compile(r"(?:\s+(?:rn|asap|pls|plz|tho|thx|ty))+(?=\W*$)", re.I)
 # "where do u keep the cup noodles": where they are, not a KeepCup
 _DO_YOU_KEEP = re.compile(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", re.I)
 
@@ -176,6 +178,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         question = f"{m['v']} the {m['x'].strip()} {m['y'].strip()}?"
     question = _OPEN_WHEN.sub("open hours ", _ARE_YOU_OPEN.sub("open hours", question))
     question = _DO_YOU_KEEP.sub(r"\1 \2 have", question)
+    question = _TRAILING_FILLER.sub("", question)
     it = classify(index.respell_intent_words(question))
     if not it.text.strip(" ?!.,"):
         return Plan("empty", it, sentences=[T.EMPTY])

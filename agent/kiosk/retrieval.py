@@ -1088,6 +1088,11 @@ class Index:
             # ("do you have maltesers", "skitles": the name itself, as typed or misspelt) -- unless the names of several
             # brands in several categories share the word, none as its brand: "OtterBox Case iPhone 15" (Cases), "ZAGG Glass
             # iPhone 15" (Screen Protectors) name the iPhone they fit; two brands' headbands (Accessories) are headbands
+            # ...unless the shopper's other words are the product's name too: "gummi dinosaurs" is the candy, whatever
+            # else is named with dinosaurs
+            others = [u for i, u in enumerate(q.terms) if i != q.head]
+            if others and all(_covers(u.alternatives, self._docs[p.sku][0]) for u in others):
+                return True
             seen = self._word_brands.get(t.word, set())
             return not (len({b for b, _ in seen}) >= 2 and len({c for _, c in seen}) >= 2 and t.word not in brand)
         return not (cat[-1] in self._docs[p.sku][0] or cat[-1] in self._heads[p.sku])

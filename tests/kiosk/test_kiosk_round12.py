@@ -53,3 +53,30 @@ def test_a_size_only_one_product_has_names_it_whatever_the_thing_is_called():
 def test_a_brand_the_shopper_names_is_never_swapped_for_another_makers_closest_match():
     a = text_kiosk(_GEAR).ask("how much is the verdana tank").answer
     assert "closest match is Heatwell" not in a and "$22.99" not in a, a
+
+
+# A made-up museum shop: none of these rows come from an eval set.
+_MUSEUM = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "M1,Sweetfield Gummi Dinosaurs 7oz,Sweetfield,Snacks,5.49,Front Table,18,gluten-free,Fruit-flavoured gummi dinosaurs in a resealable bag.\n"
+           "M2,Rexly Dinosaur Umbrella,Rexly,Rainwear,24.00,Wall A,5,,A kids' umbrella with dinosaur spikes.\n"
+           "M3,Terra Dinosaurs Figure Tube,Terra,Toys,14.99,Aisle 1,0,,Twelve hand-painted dinosaur figures.\n"
+           "M4,Otoguard Hearing Aid Safety Clip,Otoguard,Accessories,12.50,Aisle 2,9,,A cord and clip that keep hearing aids from falling.\n")
+
+
+def test_a_name_the_shopper_types_whole_is_that_product_though_other_brands_use_its_last_word():
+    a = text_kiosk(_MUSEUM).ask("do u have gummi dinosaurs").answer
+    assert a.startswith("Yes, Sweetfield Gummi Dinosaurs 7oz is in stock"), a
+
+
+def test_texting_fillers_at_the_end_are_no_part_of_the_thing():
+    k = text_kiosk(_MUSEUM)
+    assert k.ask("do u have gummi dinosaurs rn").answer == k.ask("do u have gummi dinosaurs").answer
+    assert "$5.49" in k.ask("how much r the gummi dinosaurs pls").answer
+
+
+def test_get_lost_is_abuse_only_when_said_to_the_kiosk():
+    k = text_kiosk(_MUSEUM)
+    a = k.ask("where r the clips so my hearing aids dont get lost")
+    assert a.kind != "abusive" and "Aisle 2" in a.answer, a.answer
+    for q in ("get lost", "oh just get lost", "you can get lost, stupid machine"):
+        assert k.ask(q).kind == "abusive", q
