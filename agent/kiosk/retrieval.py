@@ -237,7 +237,7 @@ def _doc_words(p: Product) -> tuple[set[str], set[str]]:
     return name, allw
 
 
-_SOUNDS = [(re.compile(r"y"), "i"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu(?=e)|ck|q"), "k"), (re.compile(r"c"), "k"), (re.compile(r"ph"), "f"),
+_SOUNDS = [(re.compile(r"y"), "i"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"qu|kw|ck|q"), "k"), (re.compile(r"c"), "k"), (re.compile(r"ph"), "f"),
            (re.compile(r"z"), "s"), (re.compile(r"(?<=[^aeiou])h"), ""), (re.compile(r"(.)\1+"), r"\1")]
 
 

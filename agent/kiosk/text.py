@@ -28,7 +28,7 @@ slot fridge freezer chiller counter section bay rack
 come coming go going went kept keeping put putting stored usually normally currently moment minute time today tonight tomorrow
 right now soon later again already actually literally maybe perhaps probably exactly quite pretty rather somewhere anywhere
 pick picking up down out off over back use using used work working try trying
-guy guys folks mate sir madam miss love dear friend wondering wonder hoping hope think thought like would'd please kindly
+guy guys yall folks mate sir madam miss love dear friend wondering wonder hoping hope think thought like would'd please kindly
 ok okay fine alright nearby near nearest around closest bring take allowed allow let
 wher whre wehre wat wot hw hav new another until til contain contains containing safe suitable coeliac celiac halal kosher diet dietary
 option options choice choices stuff recommend recommendation suggest suggestion

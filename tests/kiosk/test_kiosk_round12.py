@@ -80,3 +80,25 @@ def test_get_lost_is_abuse_only_when_said_to_the_kiosk():
     assert a.kind != "abusive" and "Aisle 2" in a.answer, a.answer
     for q in ("get lost", "oh just get lost", "you can get lost, stupid machine"):
         assert k.ask(q).kind == "abusive", q
+
+
+# A made-up campus shop: none of these rows come from an eval set.
+_CAMPUS = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "C1,Northfold Spiral Notebook College Ruled 100 Sheets,Northfold,Notebooks,3.49,Aisle 2,40,,A one-subject spiral notebook.\n"
+           "C2,Kelvi Faux Leather Moto Jacket Black 18,Kelvi,Outerwear,89.00,Wall B,3,,A cropped moto jacket with zip pockets.\n"
+           "C3,Campus Crest Hoodie Navy M,Campus Crest,Apparel,44.00,Rack 1,12,,A fleece hoodie with the college crest.\n")
+
+
+def test_a_laptop_is_no_paper_notebook():
+    a = text_kiosk(_CAMPUS).ask("do u sell laptops").answer
+    assert a == "Sorry, we don't carry laptops.", a
+
+
+def test_yall_asks_whether_the_store_sells_a_thing():
+    a = text_kiosk(_CAMPUS).ask("do yall sell mini fridges for dorms")
+    assert a.kind == "not_carried" and a.answer == "Sorry, we don't carry mini fridges.", a.answer
+
+
+def test_kw_sounds_like_qu():
+    k = text_kiosk(_CAMPUS.replace("Kelvi", "Eloquai"))
+    assert "Wall B" in k.ask("wher is the elokwai moto jacket").answer
