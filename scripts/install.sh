@@ -80,7 +80,7 @@ extras=""
 grep -qa "Raspberry Pi" /proc/device-tree/model 2>/dev/null && extras="[pi]"
 run "$PREFIX/venv/bin/python" -m pip install -q --upgrade "$PREFIX/src$extras"
 
-log "4/8 model"
+log "4/8 models"
 if [ -d "$SRC/models/$MODEL" ]; then
   run cp -a "$SRC/models/$MODEL" "$PREFIX/models/"
 elif [ -d "$PREFIX/models/$MODEL" ]; then
@@ -88,6 +88,13 @@ elif [ -d "$PREFIX/models/$MODEL" ]; then
 else
   log "warning: no built model in $SRC/models/$MODEL; the kiosk answers from templates until one is installed"
   log "         (build it on a workstation with 'edge-agent model build' and re-run, or send update_model)"
+fi
+# the kiosk's meaning model (closest product for everyday names); optional, the kiosk answers without it
+MEANING=minilm-l6-v2
+if [ -d "$SRC/models/$MEANING" ]; then
+  run cp -a "$SRC/models/$MEANING" "$PREFIX/models/"
+elif [ ! -d "$PREFIX/models/$MEANING" ]; then
+  log "note: no built $MEANING in $SRC/models; everyday names only the lexicon knows are answered 'not carried'"
 fi
 
 log "5/8 directories"

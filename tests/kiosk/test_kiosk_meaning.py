@@ -84,7 +84,7 @@ def test_vectors_are_unit_length_and_cached(embedder):
 def test_without_the_model_the_kiosk_answers_as_before(embedder):
     k = Kiosk(text_catalog(_SHOP), use_model=False)
     k._index = Index(k.catalog, embedder=None)
-    assert k.ask("where r the chux pads").answer == "Sorry, we don't carry chux pads."
+    assert k.ask("where are the bed wetting pads").answer == "Sorry, we don't carry bed wetting pads."
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_a_corrupted_model_file_is_named_and_the_kiosk_still_answers(fresh_defau
         assert meaning.default_embedder() is None
     assert "meaning model failed to load" in caplog.text and "checksum" in _logged(caplog) and "--force" in _logged(caplog)
     k = Kiosk(text_catalog(_SHOP), use_model=False)
-    assert k.ask("where r the chux pads").answer == "Sorry, we don't carry chux pads."
+    assert k.ask("where are the bed wetting pads").answer == "Sorry, we don't carry bed wetting pads."
     assert "$8.95" in k.ask("how much are the skysick motion relief sacks").answer
 
 
