@@ -137,6 +137,13 @@
 # 92.5% (avg 95.8%, 0 invented). Their misses: services asked with a price (gift wrap, shipping a box home, cracking a
 # geode), "ph5 lamp" answered with the pendant-install FAQ, everyday names ("plug converter", "pizza cutter thing for
 # fabric", "disappearing ink pens", "canned milk", "magnifying glass", "rock identification book").
+# "blind203".."blind208" (scrapbooking and stamping shop, Turkish grocery and bakery, sailing and paddleboard rental shack,
+# watch and jewelry repair counter, Amish country general store, wild bird feed shop) were written blind and sealed, then
+# scored first-run with the model warmed up at a0ecc9f (the kiosk code of round 12c) at 97.5%, 92.5%, 90%, 87.5%, 95% and
+# 95% (avg 93.1%, 0 invented); shipped without changes made for them. Their misses: services asked with a price (watch
+# battery fitted, ring resized, a board brought to the beach, a gift basket), things described instead of named ("the
+# little backs that hold earrings on", "the machine that cleans jewelry with sound waves"), "can i rent a jet ski" answered
+# with the renters' rules, "sunglass straps" given tie-down straps as closest match, "soda pop", "boat rope", "pop dots".
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -170,4 +177,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind179", "blind180", "blind181", "blind182", "blind183", "blind184",
                      "blind185", "blind186", "blind187", "blind188", "blind189", "blind190",
                      "blind191", "blind192", "blind193", "blind194", "blind195", "blind196",
-                     "blind197", "blind198", "blind199", "blind200", "blind201", "blind202")}
+                     "blind197", "blind198", "blind199", "blind200", "blind201", "blind202",
+                     "blind203", "blind204", "blind205", "blind206", "blind207", "blind208")}
