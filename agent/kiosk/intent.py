@@ -164,7 +164,7 @@ def constraint_tags(constraint: str) -> tuple[str, str | None]:
 
 # A store label is a constraint the shopper can ask for when it reads like one: "x-free", "non-x" or an adjective.
 _LABEL_SHAPE = re.compile(r"^(?:[a-z]+-free|non-[a-z]+|[a-z]+(?:ic|ed|able|ible|less)|[a-z]+-(?:based|saving|resistant|proof|safe|friendly|certified"
-                          r"|approved|tested|compatible)|[a-z]+proof|low-[a-z]+"
+                          r"|approved|tested|compatible|wicking)|[a-z]+proof|low-[a-z]+|anti-?[a-z]{4,}"
                           # ...or is a certification or diet named by a word of no such shape (kosher and halal are in DIETARY_TAGS)
                           r"|keto|paleo|fair-?trade|pareve|parve)$")
 

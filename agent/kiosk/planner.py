@@ -78,7 +78,7 @@ _GET_IN = re.compile(r"\b(?:can|could|would|will)\s+(?:you|u|ya)\s+get(?P<what>(
                      r"(?=\s*$|\s*[?.!]|\s+(?:if|please|when|soon|from)\b)")
 # "will you bring a grill to my house": a delivery, with the thing in between
 _HOME = r"(?:my|our|the)\s+(?:house|home|place|door|flat|apartment|address|office|farm|barn|ranch|stable|yard|work|shop|site)"
-_TO_HOUSE = re.compile(r"\b(?:bring|brings|brought|take|taken|send|sent|drop|dropped|get|delivered)(?P<what>(?:\s+(?!to\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|at)\s+"
+_TO_HOUSE = re.compile(r"\b(?:bring|brings|brought|take|taken|send|sent|drop|dropped|get|delivered)(?P<what>(?:\s+(?!to\b|2\s+(?:my|our|the)\b)[a-z0-9']+){0,4}?)\s+(?:round\s+|over\s+|out\s+|off\s+)?(?:to|2|at)\s+"
                        + _HOME + r"\b"
                        # "can u bring drinks out to us on the sand": brought out to the shopper where they are
                        r"|\b(?:bring|send|take)(?P<what2>(?:\s+(?!out\b)[a-z0-9']+){0,4}?)\s+(?:out|over|round|down)\s+to\s+(?:us|me)\b")
@@ -170,6 +170,17 @@ _OPEN_WHEN = re.compile(r"\bopen\s+(?:on\s+)?(?=(?:mon|tues|tue|wednes|wed|thurs
 # "do u have banh bao rn": texting's "right now" (and "pls", "tho") at the end is no word of the thing asked for
 _TRAILING_FILLER = re.compile(r"(?:\s+(?:rn|asap|pls|plz|tho|thx|ty))+(?=\W*$)", re.I)
 # "where do u keep the cup noodles": where they are, not a KeepCup
+# A store service asked in the shopper's own words: "how much to put a new battery in my watch", "can u make my gold ring
+# smaller", "do i get anything off". Not "can you order ..."/"do you have ...": those ask for a thing.
+_WHO = r"(?>you\s+guys|u\s+guys|you|u|ya|yall|y'all|someone|somebody|anyone|anybody|i|we)(?:\s+(?:still|also|even|ever|just))?"
+_NOT_SERVICE_VERB = (r"(?!(?:have|has|sell|sells|carry|stock|got|keep|do|get|buy|find|see|order|pick|use|return|need|want|like)\b)")
+_SERVICE_ASK = re.compile(
+    r"\b(?:how\s+much|what\s+(?:does\s+it|do\s+(?:you|u|ya)|would\s+it|will\s+it)\s+(?:cost|charge)|cost|charge)\b"
+    r"(?:\s+(?:does\s+it|is\s+it|would\s+it|will\s+it|do\s+(?:you|u)|extra|more))*"
+    r"\s+(?:(?:to|2)\s+(?:get\s+(?:my|our|it|them|this|these)\b|" + _NOT_SERVICE_VERB + r"[a-z]+)|for\s+(?:[a-z]+ing\b|" + _WHO + r"\s+(?:to|2)\b))"
+    r"|\b(?:can|could|will|would|do|does)\s+" + _WHO + r"\s+" + _NOT_SERVICE_VERB + r"[a-z]+"
+    r"|\bdo\s+(?:i|we)\s+get\b", re.I)
+_FOR_SALE = re.compile(r"\b(?:for|4)\s+sale\b")
 _DO_YOU_KEEP = re.compile(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", re.I)
 
 
@@ -205,7 +216,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             # "caustic soda" is lye, whatever "caustic" labels: a label word inside an everyday phrase is the phrase's
             # (unless the phrase means the label: "alcohol free beer" is non alcoholic beer)
             continue
-        if not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text)) and _label_in_name(tag, it.text, index)):
+        if not ((it.kinds & {PRICE, STOCK, LOCATION} or _modifies_next(m, it.text) or _inside_name(m, it.text, tag, index))
+                and _label_in_name(tag, it.text, index)):
             if tag == "age":
                 tag = asked_age(m)
             elif tag == PET_SAFE and re.search(r"toxic|poison|harmful|dangerous", m.group(0)):
@@ -225,6 +237,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _STAFF.sub(" staff employee ", _MONEY_OFF.sub(" discount ", text))
     text = _CHEAPER_LATER.sub("discount ", text)
     text = _TILL.sub("until ", text)
+    text = _FOR_SALE.sub(" ", text)  # "any pool tables 4 sale": sold, not a sale
     if index.has_word("trial") or index.has_word("demo"):
         text = _TRY.sub("trial ", text)
     text = _BOOK_VERB.sub(lambda m: m["by"] + " booking", text)
@@ -332,6 +345,15 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
+    # "do league bowlers get a discount", "i bowl in a league do i get anything off": a matter of the store (a discount,
+    # parking, points) that no product speaks of is the row whose question names it, whoever the shopper says they are
+    if not use_faq and DIETARY not in it.kinds and (row := _store_matter_row(q, faqs, index)) is not None:
+        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+    # "can u make my gold ring smaller how much": a service asked in the shopper's own words, which no row's words match
+    # ("Do you resize rings?") -- the row that means it, if one clearly does
+    if LOCATION not in it.kinds and DIETARY not in it.kinds and _SERVICE_ASK.search(it.text) and (
+            row_m := index.by_meaning.nearest_faq(question)):
+        return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
     # ...unless the thing asked about is a product and the row does not mention it ("where do I order a coffee").
@@ -381,6 +403,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if full:
         top = full[0]
         chosen = [m.product for m in full if m.core_name >= top.core_name - 1e-9 and m.specificity >= top.specificity - 0.34][:3]
+        # "lifeproof sterling oak": the plank whose name begins with the words is as meant as the molding that is "4-in-1
+        # Molding Sterling Oak" -- a longer name does not make it less the thing named
+        chosen += [m.product for m in full if m.product not in chosen and m.exact >= 0.999 and _named_first(m.product, q)][:3 - len(chosen)]
         return _plan_product(it, _longer_names(chosen, it.text, index), asked, currency)
 
     # Before "we don't carry X": a service the store offers is in its FAQ, often in other word forms ("a garden design
@@ -402,11 +427,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # no product, FAQ or everyday name of this store's kind uses. Neither is a product the store lacks.
     if (not it.kinds and not partial and not any(m.strict > 0 and m.head_hit for m in matches)
             and (_ABOUT_OWN.search(it.text) or (_ADVICE.search(it.text) and not any(t.known for t in q.terms)))):
-        return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
+        return _off_topic_or_row(it, question, index, asked)
     # A plain phrase naming things is shopping; so is a longer one when part of it names what the store sells.
     shopping = bool(it.kinds) or (not _QUESTION_WORDS.search(it.text) and (len(q.terms) <= 3 or any(m.strict > 0 for m in matches)))
     if not shopping and not partial:
-        return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
+        return _off_topic_or_row(it, question, index, asked)
     if near and near[0].missed and all(q.split >= 0 and q.terms[i].pos > q.split for i in near[0].missed):
         # the store has the thing, not the thing for that: say which
         ws = _object_words(text, whole=True).split()
@@ -439,6 +464,13 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
 
 
+def _off_topic_or_row(it: Intent, question: str, index: Index, asked: str) -> Plan:
+    """"what day does fresh basil n herbs come in": no word of it is the store's, but an FAQ row clearly means it."""
+    if DIETARY not in it.kinds and (row := index.by_meaning.nearest_faq(question)) is not None:
+        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+    return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
+
+
 def _closest(it: Intent, p: Product, asked: str, currency: str) -> Plan:
     """"We don't have anything called X; the closest match is P" with the fact (price, place, stock) asked."""
     return Plan("not_carried", it, products=[p], sentences=T.closest(asked, p, PRICE in it.kinds, LOCATION in it.kinds, currency,
@@ -457,6 +489,13 @@ def _store_matter(p: Product, feature: str) -> bool:
 # What a shopper asks of the store, never a product's feature ("do electricians get a discount")
 _STORE_MATTERS = frozenset(stem(w) for w in ("discount", "discounts", "deal", "deals", "coupon", "coupons", "sale", "refund", "parking",
                                              "membership", "loyalty", "points", "rewards", "voucher", "vouchers"))
+
+
+def _store_matter_row(q: Query, faqs: list[FaqMatch], index: Index) -> FaqMatch | None:
+    for i, t in enumerate(q.terms):
+        if t.word in _STORE_MATTERS and not index.product_says(t.word):
+            return next((f for f in faqs if i in f.asked_terms), None)
+    return None
 
 
 _YOUR = re.compile(r"\b(?:your|ur|yer)\s+(?:own\s+)?([a-z]+)")
@@ -483,6 +522,22 @@ def _modifies_next(m: re.Match[str], text: str) -> bool:
     lead = re.match(r"(?:is|are|does|do|can|will|has|have)\s+(?:the|this|that|your|these|those)\s+", text)
     nxt = re.match(r"[\s-]*([a-z0-9'][a-z0-9'-]*)", text[m.end():])
     return bool(lead) and m.start() <= lead.end() and bool(nxt) and stem(nxt.group(1)) not in STOPWORDS
+
+
+def _inside_name(m: re.Match[str], text: str, tag: str, index: Index) -> bool:
+    """"does the travelon *anti theft* crossbody block rfid": the label's words sit inside a product's name as typed (its
+    words before and after are that name's too) -- the product named, not a label asked about."""
+    before = re.findall(r"[a-z0-9'&]+", text[:m.start()])[-1:]
+    after = re.match(r"[\s-]*([a-z0-9'][a-z0-9'-]*)", text[m.end():])
+    if not before or not after:
+        return False
+    b, a = stem(before[0]), stem(after.group(1))
+    for p in index.catalog.products.values():
+        if _compact(tag) in _compact(p.name):
+            own = {stem(w) for w in words(f"{p.brand} {p.name}")}
+            if b in own and a in own:
+                return True
+    return False
 
 
 def _label_in_name(tag: str, question: str, index: Index) -> bool:
@@ -607,6 +662,15 @@ def _asks_product_place(it: Intent, m: Match, f: FaqMatch) -> bool:
 
 def _name_words(name: str) -> list[str]:
     return [w for w in words(name) if not any(c.isdigit() for c in w)]
+
+
+def _named_first(p: Product, q: Query) -> bool:
+    """The shopper typed only the product's brand and the words its name begins with ("sterling oak" in "Sterling Oak
+    Luxury Vinyl Plank", not in "4-in-1 Molding Sterling Oak")."""
+    said = {t.word for t in q.terms}
+    name = [stem(w) for w in _name_words(p.name)]
+    hit = [w for w in name if w in said]
+    return len(hit) >= 2 and name[:len(hit)] == hit and said <= set(hit) | {stem(w) for w in words(p.brand)}
 
 
 def _longer_names(chosen: list[Product], question: str, index: Index) -> list[Product]:

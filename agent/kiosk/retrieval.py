@@ -417,7 +417,8 @@ class Index:
     def __init__(self, catalog: Catalog, synonyms=None, english: frozenset[str] | None = None, embedder: Embedder | None | bool = True) -> None:
         self.catalog = catalog
         # closest product by meaning, for names no word or lexicon row matches (True: the process's built model, if any)
-        self.by_meaning = Meanings(list(catalog.products.values()), default_embedder() if embedder is True else embedder or None)
+        self.by_meaning = Meanings(list(catalog.products.values()), default_embedder() if embedder is True else embedder or None,
+                                   list(catalog.faq))
         self.synonyms = default_synonyms() if synonyms is None else synonyms
         self._faq_vocab = frozenset(w for f in catalog.faq for w in words(f"{f.question} {f.answer}"))
         self.english = english_words() if english is None else english  # real words, not misspellings
@@ -1164,6 +1165,10 @@ class Index:
             return None
         skus = [sku for sku, (name, _) in self._docs.items() if w in name]
         return skus[0] if len(skus) == 1 else None
+
+    def product_says(self, w: str) -> bool:
+        """Some product's own name, description or tags have the word (not only a lexicon row's meaning of them)."""
+        return any(_word_in(w, doc) for _, doc in self._docs.values())
 
     def is_name_word(self, w: str) -> bool:
         """Some product's name (or category) has the word: a thing the store's products are called by."""

@@ -27,6 +27,14 @@ _SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
          "P7,Halden Flight Bag Large,Halden,Bags,139.95,Wall A,4,,A padded bag for headsets and charts.\n")
 
 
+_FAQ = ("question,answer\n"
+        "What are your opening hours?,Monday to Saturday 9am to 6pm.\n"
+        "Do you engrave logbooks?,Yes. Gold-foil name engraving is $14 per logbook and takes two days.\n"
+        "Do you service headsets?,Yes. Ear seal and cord replacements are $30 plus parts.\n"
+        "When does the fuel truck come?,Avgas deliveries arrive every Wednesday morning.\n"
+        "Do you give discounts for flight schools?,Flight schools get 10% off orders over $200.\n")
+
+
 @pytest.fixture(scope="module")
 def embedder() -> meaning.Embedder:
     d = model_dir(meaning.RECIPE)
@@ -59,6 +67,39 @@ def test_a_thing_the_store_does_not_sell_is_still_not_carried(shop):
     for q in ("where are the hair straighteners", "how much are lamb chops", "where are the birthday cakes"):
         a = shop.ask(q).answer
         assert "don't carry" in a and "closest match" not in a and "$" not in a, (q, a)
+
+
+@pytest.fixture
+def shop_faq(embedder) -> Kiosk:
+    k = Kiosk(text_catalog(_SHOP, _FAQ), use_model=False)
+    k._index = Index(k.catalog, embedder=embedder)
+    return k
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("how much to get my initials stamped on the logbook", "$14"),   # a service asked for in other words, with a price
+    ("can u repair my ear muffs that plug into the plane? how much", "$30"),  # ...by "can you <verb>"
+    ("we run a pilot academy do we get a better price", "10%"),      # ...by "do we get"
+    ("what day does the avgas come in", "Wednesday"),                 # the words alone read it as off-topic
+])
+def test_a_store_question_in_other_words_gets_the_row_that_means_it(shop_faq, question, fact):
+    a = shop_faq.ask(question)
+    assert fact in a.answer and a.kind == "faq", (question, a.answer)
+    # without the meaning model the same questions got a product or "not carried" or "only about this store"
+    k = Kiosk(text_catalog(_SHOP, _FAQ), use_model=False)
+    k._index = Index(k.catalog, embedder=None)
+    assert fact not in k.ask(question).answer
+
+
+@pytest.mark.parametrize("question", [
+    "where are the logbooks",               # a place question is about a thing, never a service row
+    "how much is the pilot logbook",        # the price of a thing named
+    "do you have headset cases",            # asking whether the store sells a thing
+    "whats the capital of france",          # off-topic stays off-topic: no row means it
+])
+def test_a_thing_or_an_off_topic_question_is_not_sent_to_a_row_by_meaning(shop_faq, question):
+    a = shop_faq.ask(question)
+    assert a.kind != "faq", (question, a.answer)
 
 
 def test_a_plain_do_you_sell_gets_no_product_merely_near_in_meaning(shop):

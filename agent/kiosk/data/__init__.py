@@ -144,6 +144,13 @@
 # battery fitted, ring resized, a board brought to the beach, a gift basket), things described instead of named ("the
 # little backs that hold earrings on", "the machine that cleans jewelry with sound waves"), "can i rent a jet ski" answered
 # with the renters' rules, "sunglass straps" given tie-down straps as closest match, "soda pop", "boat rope", "pop dots".
+# "blind209".."blind214" (bowling pro shop, ice hockey equipment shop, Halloween costume and decoration pop-up, Thai and
+# Lao grocery, workwear and safety boots shop, tile and flooring store counter) were written blind and sealed, then scored
+# first-run with the model warmed up at 97c9898 (the final code of stop 15) at 92.5%, 92.5%, 90%, 95%, 95% and 92.5%
+# (avg 92.9%, 0 invented). Six of their 17 misses were store questions in the shopper's own words that no FAQ row's words
+# matched ("i bowl in a league do i get anything off", "do u heat mold skates? how much", "wat time u close on halloween",
+# "can u bring the tile 2 my house? cost?"); the rest everyday names ("fake cobwebs", "paper suits for painting", "the
+# things u put over ur shoes so they dont get wet"), "soccer cleats" answered with shin pad tape, "aireat work hog boots".
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -178,4 +185,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind185", "blind186", "blind187", "blind188", "blind189", "blind190",
                      "blind191", "blind192", "blind193", "blind194", "blind195", "blind196",
                      "blind197", "blind198", "blind199", "blind200", "blind201", "blind202",
-                     "blind203", "blind204", "blind205", "blind206", "blind207", "blind208")}
+                     "blind203", "blind204", "blind205", "blind206", "blind207", "blind208",
+                     "blind209", "blind210", "blind211", "blind212", "blind213", "blind214")}
