@@ -151,6 +151,15 @@
 # matched ("i bowl in a league do i get anything off", "do u heat mold skates? how much", "wat time u close on halloween",
 # "can u bring the tile 2 my house? cost?"); the rest everyday names ("fake cobwebs", "paper suits for painting", "the
 # things u put over ur shoes so they dont get wet"), "soccer cleats" answered with shin pad tape, "aireat work hog boots".
+# "blind215".."blind220" (vintage and thrift clothing store, park bicycle rental and repair kiosk, Russian and Eastern
+# European grocery, aquatic plant and shrimp shop, first aid and safety supply store, school band instrument rental and
+# sheet music shop) were written blind and sealed, then scored first-run with the model warmed up after round 13 (485c3e0)
+# at 92.5%, 92.5%, 87.5%, 90%, 97.5% and 82.5% (avg 90.4%, 0 invented). Their misses: things described instead of named
+# ("the ding ding thing 4 the handlebars", "the ticking thing that keeps the beat", "the cloth on a string 4 drying out a
+# clarinet"), short names a letter off ("kvas", "kefeer"), "29er tubes", "kids bandaids", "aloha shirt", "black bread",
+# store questions in the shopper's words ("can i sell u my old jackets", "my shrimp died next day can i get my money
+# back"), and one label question ("is the arban trumpet book ok 4 a beginner") answered "Sorry, I can't answer that
+# reliably" because its template failed the check.
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -186,4 +195,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind191", "blind192", "blind193", "blind194", "blind195", "blind196",
                      "blind197", "blind198", "blind199", "blind200", "blind201", "blind202",
                      "blind203", "blind204", "blind205", "blind206", "blind207", "blind208",
-                     "blind209", "blind210", "blind211", "blind212", "blind213", "blind214")}
+                     "blind209", "blind210", "blind211", "blind212", "blind213", "blind214",
+                     "blind215", "blind216", "blind217", "blind218", "blind219", "blind220")}
