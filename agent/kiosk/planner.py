@@ -29,6 +29,7 @@ from agent.kiosk.intent import (
     is_age_constraint,
     strip_constraints,
 )
+from agent.kiosk.meaning import DESCRIBED_MIN_SCORE, Nearest
 from agent.kiosk.retrieval import NOUN_STOPWORDS, SPLIT_WORDS, FaqMatch, Index, Match, Query, Term
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
@@ -180,6 +181,38 @@ _SERVICE_ASK = re.compile(
     r"\s+(?:(?:to|2)\s+(?:get\s+(?:my|our|it|them|this|these)\b|" + _NOT_SERVICE_VERB + r"[a-z]+)|for\s+(?:[a-z]+ing\b|" + _WHO + r"\s+(?:to|2)\b))"
     r"|\b(?:can|could|will|would|do|does)\s+" + _WHO + r"\s+" + _NOT_SERVICE_VERB + r"[a-z]+"
     r"|\bdo\s+(?:i|we)\s+get\b", re.I)
+# The words that ask for a price or place, before the thing: "how much r the", "where do u keep the", "price of".
+_ASK_LEAD = re.compile(r"^(?:how\s+much\s*(?:is|are|r|for|do|does)?|where\s*(?:is|are|r|do|can|does)?|wheres|where's|price\s+of|do\s+(?:you|u)\s+have|any)\s*"
+                       r"(?:(?:the|a|an|some|i|you|u|find|keep|get|those|that|one\s+of\s+those)\s+)*")
+# Texting's "4" and "2" for "for" and "to" ("valve oil 4 trumpet", "how much 2 get my tank done"): a digit between two
+# words, not a count ("4 pack", "i need 4 chairs", "aisle 4", "the 4 person tent")
+_TEXTED = re.compile(r"(?<=[a-z] )([42])(?= [a-z])")
+_COUNT_AFTER = frozenset({"pack", "pk", "ct", "count", "pcs", "pc", "piece", "pieces", "pair", "pairs", "lb", "lbs", "oz", "in", "inch",
+                          "ft", "feet", "foot", "gal", "gallon", "gallons", "l", "liter", "litre", "ml", "g", "kg", "x", "person", "people",
+                          "player", "players", "string", "strings", "wheel", "wheels", "year", "years", "yr", "month", "months", "week",
+                          "weeks", "day", "days", "hour", "hours", "slice", "slot", "burner", "door", "drawer", "seater", "man", "way",
+                          "of", "or", "and", "more", "for", "to", "cup", "cups", "tier", "layer", "ply", "sided", "bags", "boxes", "rolls",
+                          "cans", "bottles", "packs", "sheets", "sets", "tickets", "mm", "cm", "m", "qt", "quart", "pint", "pints",
+                          "speed", "star", "stroke", "wd", "port", "ports", "channel", "shelf", "times", "min", "mins", "minutes"})
+_NUMBER_BEFORE = frozenset({"need", "needs", "have", "has", "get", "got", "buy", "want", "only", "about", "size", "aisle", "bay", "slot",
+                            "shelf", "fridge", "freezer", "bin", "rack", "wall", "table", "case", "counter", "the", "a", "an", "these",
+                            "those", "take", "takes", "fits", "fit", "under", "over", "than", "around", "like", "and", "or", "of", "level",
+                            "grade", "gen", "series", "model", "version", "v", "mark", "mk", "no", "number", "is", "are", "r", "be", "with",
+                            "plus", "x", "by", "cone", "type", "class", "stage", "step", "book", "vol", "volume", "part", "season", "every",
+                            "each", "per", "last", "first", "top", "all", "any", "for", "to", "in", "at", "on"})
+
+
+def _untext(text: str, index: Index) -> str:
+    def one(m: re.Match[str]) -> str:
+        before = re.findall(r"[a-z']+", text[:m.start()])[-1:]
+        after = re.match(r" ([a-z]+)", text[m.end():])
+        if (not before or not after or before[0] in _NUMBER_BEFORE or after.group(1) in _COUNT_AFTER
+                or index.has_number(m.group(1))):  # "felco 2 pruners", "pressed greens 4": a product's own number
+            return m.group(1)
+        return "for" if m.group(1) == "4" else "to"
+    return _TEXTED.sub(one, text)
+
+
 _FOR_SALE = re.compile(r"\b(?:for|4)\s+sale\b")
 _DO_YOU_KEEP = re.compile(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", re.I)
 
@@ -189,7 +222,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         question = f"{m['v']} the {m['x'].strip()} {m['y'].strip()}?"
     question = _OPEN_WHEN.sub("open hours ", _ARE_YOU_OPEN.sub("open hours", question))
     question = _DO_YOU_KEEP.sub(r"\1 \2 have", question)
-    question = _TRAILING_FILLER.sub("", question)
+    question = _untext(_TRAILING_FILLER.sub("", question), index)
     it = classify(index.respell_intent_words(question))
     if not it.text.strip(" ?!.,"):
         return Plan("empty", it, sentences=[T.EMPTY])
@@ -456,12 +489,21 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "where r the chux pads": no word of it names a product and the lexicon has no row for it, but one product means that
     # thing (the disposable underpads) -- the closest match, said to be so. Not for a plain "do you sell X": there a
     # product merely near in meaning ("trekking poles" for fishing rods) is no answer, and "we don't carry X" is.
-    if it.kinds & {PRICE, LOCATION, STOCK} and not partial and (near_m := index.by_meaning.nearest(asked)):
+    if it.kinds & {PRICE, LOCATION, STOCK} and not partial and (near_m := index.by_meaning.nearest(asked) or _described(question, asked, index)):
         return _closest(it, near_m.product, asked, currency)
     sentences = [T.not_carried(asked)]
     if partial:
         sentences.append(T.alternatives(partial, currency))
     return Plan("not_carried", it, products=partial, sentences=sentences, asked=asked)
+
+
+def _described(question: str, asked: str, index: Index) -> Nearest | None:
+    """"how much is the machine that cleans jewelry with sound waves": the words kept as the thing's name ("machine") say
+    little; the whole description, read by meaning, names the ultrasonic cleaner."""
+    desc = " ".join(_ASK_LEAD.sub("", fold(question)).strip(" ?!.").split())
+    if not desc or desc == asked:
+        return None
+    return index.by_meaning.nearest(desc, min_score=DESCRIBED_MIN_SCORE if len(desc.split()) >= 3 else None)
 
 
 def _off_topic_or_row(it: Intent, question: str, index: Index, asked: str) -> Plan:

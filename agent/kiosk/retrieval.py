@@ -423,6 +423,7 @@ class Index:
         self._faq_vocab = frozenset(w for f in catalog.faq for w in words(f"{f.question} {f.answer}"))
         self.english = english_words() if english is None else english  # real words, not misspellings
         self._lock = threading.Lock()
+        self._numbers: frozenset[str] | None = None
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE products USING fts5(sku UNINDEXED, name, brand, category, body, tokenize='unicode61')")
         self._db.execute("CREATE VIRTUAL TABLE faq USING fts5(row UNINDEXED, question, answer, tokenize='unicode61')")
@@ -1165,6 +1166,12 @@ class Index:
             return None
         skus = [sku for sku, (name, _) in self._docs.items() if w in name]
         return skus[0] if len(skus) == 1 else None
+
+    def has_number(self, n: str) -> bool:
+        """Some product's name has the number as a word of its own ("Felco 2", "Garmin Dash Cam Mini 2")."""
+        if self._numbers is None:
+            self._numbers = frozenset(w for p in self.catalog.products.values() for w in re.findall(r"(?<![\w.])\d+(?![\w.])", p.name))
+        return n in self._numbers
 
     def product_says(self, w: str) -> bool:
         """Some product's own name, description or tags have the word (not only a lexicon row's meaning of them)."""

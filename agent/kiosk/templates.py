@@ -133,6 +133,9 @@ _USE_WORDS = frozenset({"go", "goe", "put", "be", "in", "into", "the", "it", "a"
 _ABLE = ("able", "ible", "ing", "ed", "er")
 
 
+_TEXTED_WORD = re.compile(r"\b([42])\s+(?=(?:a|an|the|my|me|us|u|you|your|ur|kids?|beginners?|adults?|outdoor|indoor)\b)")
+
+
 def feature(p: Product, asked: str) -> list[str]:
     """A yes/no question about a feature: yes only when a label says it; otherwise what the store knows, word for word."""
     want = [stem(w) for w in re.split(r"[\s-]+", asked.lower()) if w]
@@ -154,7 +157,10 @@ def feature(p: Product, asked: str) -> list[str]:
     if other := opposite_label(p.tags, set(re.findall(r"[a-z]+", asked.lower()))):
         # ...and the word asked, when it is one: "is labelled wired, not wireless"
         return [f"No, {p.name} is labelled {other}" + (f", not {asked.strip()}." if len(asked.split()) == 1 else ".")]
-    out = [f"I can't confirm {asked} for {p.name}; here is what we know: {p.description.strip()}"]
+    # "ok 4 a beginner" is "ok for a beginner"; any other number echoed would be a fact the product does not have
+    echo = _TEXTED_WORD.sub(lambda m: {"4": "for ", "2": "to "}[m.group(1)], asked)
+    echo = "that" if re.search(r"\d", echo) else echo
+    out = [f"I can't confirm {echo} for {p.name}; here is what we know: {p.description.strip()}"]
     if p.tags:
         out.append(f"Its labels: {', '.join(p.tags)}.")
     return out

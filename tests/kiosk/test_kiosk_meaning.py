@@ -63,6 +63,16 @@ def test_an_everyday_name_gets_the_closest_product_said_to_be_so(shop):
     assert shop.ask("where are the bed wetting pads").sources == ["P5"]
 
 
+def test_a_thing_described_in_many_words_is_found_by_the_whole_description(shop, embedder):
+    # the words kept as the thing's name ("book write hours flown") name nothing; the description means the logbook
+    q = "how much is the book where i write down my hours flown"
+    a = shop.ask(q).answer
+    assert "closest match is Halden Pilot Logbook at $16.95" in a, a
+    k = Kiosk(text_catalog(_SHOP), use_model=False)
+    k._index = Index(k.catalog, embedder=None)
+    assert "don't carry" in k.ask(q).answer
+
+
 def test_a_thing_the_store_does_not_sell_is_still_not_carried(shop):
     for q in ("where are the hair straighteners", "how much are lamb chops", "where are the birthday cakes"):
         a = shop.ask(q).answer

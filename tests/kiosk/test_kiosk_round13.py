@@ -57,3 +57,21 @@ def test_a_label_inside_a_product_name_as_typed_is_the_name_not_the_question():
     # "anti slip" is a word of the towel's name here; the label asked about is odor resistance
     a = text_kiosk(_SHOP).ask("is the grip pro anti slip shaft towel odor resistant").answer
     assert "odor-resistant" in a and "anti-slip" not in a.lower().replace("anti-slip shaft", ""), a
+
+
+def test_a_feature_answer_never_echoes_a_number_the_product_does_not_have():
+    # "ok 4 a beginner" is "ok for a beginner"; "good for 3 year olds" cannot be echoed (3 is no fact of the brush)
+    k = text_kiosk(_SHOP)
+    a = k.ask("is the parlour felt brush ok 4 a beginner")
+    assert a.answer.startswith("I can't confirm ok for a beginner for Felt Brush Horsehair"), a.answer
+    a = k.ask("is the parlour felt brush good for 3 year olds")
+    assert a.answer.startswith("I can't confirm that for Felt Brush Horsehair"), a.answer
+
+
+def test_texting_4_for_for_is_read_as_the_word_but_a_products_own_number_is_kept():
+    k = text_kiosk(_SHOP)
+    a = k.ask("where is a glove 4 my bridge hand").answer
+    assert a == "Grip Pro Cue Glove is in Counter.", a
+    # the store sells a "Blade 6": "blade 6" stays a number, and so does a count before a unit
+    shop = _SHOP + "D8,Winmau Blade 4 Dartboard,Winmau,Dartboards,79.99,Wall A,2,,The older bristle board.\n"
+    assert "$79.99" in text_kiosk(shop).ask("how much is the winmau blade 4 dartboard").answer
