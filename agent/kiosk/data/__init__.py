@@ -160,6 +160,13 @@
 # store questions in the shopper's words ("can i sell u my old jackets", "my shrimp died next day can i get my money
 # back"), and one label question ("is the arban trumpet book ok 4 a beginner") answered "Sorry, I can't answer that
 # reliably" because its template failed the check.
+# "blind221".."blind226" (baseball and softball shop, fly fishing shop, Brazilian and Portuguese grocery, hat and cap
+# shop, aviation museum gift shop, disc golf shop) were written blind and sealed, then scored first-run with the model
+# warmed up after round 14 (8a14088) at 92.5%, 95%, 92.5%, 92.5%, 97.5% and 92.5% (avg 93.75%, 0 invented). Their misses:
+# store questions in the shopper's words ("do i have 2 pay admission just to go in the shop", "how much 2 get a disc dyed",
+# "can u put my initials on a cap"), "do u sell golf clubs" answered yes with disc golf discs, "where r softballs" given
+# every softball product, products asked as a use that an FAQ service row also names ("the brush 4 cleaning a felt hat",
+# "the glue for fixing wader leaks"), everyday names ("salt fish", "green wine", "frozen yuca", "eye black").
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -196,4 +203,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind197", "blind198", "blind199", "blind200", "blind201", "blind202",
                      "blind203", "blind204", "blind205", "blind206", "blind207", "blind208",
                      "blind209", "blind210", "blind211", "blind212", "blind213", "blind214",
-                     "blind215", "blind216", "blind217", "blind218", "blind219", "blind220")}
+                     "blind215", "blind216", "blind217", "blind218", "blind219", "blind220",
+                     "blind221", "blind222", "blind223", "blind224", "blind225", "blind226")}
