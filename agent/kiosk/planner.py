@@ -29,7 +29,7 @@ from agent.kiosk.intent import (
     is_age_constraint,
     strip_constraints,
 )
-from agent.kiosk.meaning import DESCRIBED_MIN_SCORE, Nearest
+from agent.kiosk.meaning import DESCRIBED_MIN_SCORE, SERVICE_OVER_WORDS_SCORE, Nearest
 from agent.kiosk.retrieval import NOUN_STOPWORDS, SPLIT_WORDS, FaqMatch, Index, Match, Query, Term
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
@@ -178,7 +178,7 @@ _NOT_SERVICE_VERB = (r"(?!(?:have|has|sell|sells|carry|stock|got|keep|do|get|buy
 _SERVICE_ASK = re.compile(
     r"\b(?:how\s+much|what\s+(?:does\s+it|do\s+(?:you|u|ya)|would\s+it|will\s+it)\s+(?:cost|charge)|cost|charge)\b"
     r"(?:\s+(?:does\s+it|is\s+it|would\s+it|will\s+it|do\s+(?:you|u)|extra|more))*"
-    r"\s+(?:(?:to|2)\s+(?:get\s+(?:my|our|it|them|this|these)\b|" + _NOT_SERVICE_VERB + r"[a-z]+)|for\s+(?:[a-z]+ing\b|" + _WHO + r"\s+(?:to|2)\b))"
+    r"\s+(?:(?:to|2)\s+(?:get\s+(?:my|our|it|them|this|these|a|an|the|some)\b|" + _NOT_SERVICE_VERB + r"[a-z]+)|for\s+(?:[a-z]+ing\b|" + _WHO + r"\s+(?:to|2)\b))"
     r"|\b(?:can|could|will|would|do|does)\s+" + _WHO + r"\s+" + _NOT_SERVICE_VERB + r"[a-z]+"
     r"|\bdo\s+(?:i|we)\s+get\b", re.I)
 # The words that ask for a price or place, before the thing: "how much r the", "where do u keep the", "price of".
@@ -375,6 +375,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "do u sell iphones" is not the screen-replacement row that names iPhones in its answer
     if use_faq and AVAILABILITY in it.kinds and best_faq is not None and index.service_done_to(q, best_faq.entry):
         use_faq = False
+    # ...and over a row that has the shopper's words only in passing ("thrown, inked or dyed discs are final sale" for
+    # "how much 2 get a disc dyed") when another row clearly means the service
+    if (use_faq and best_faq is not None and LOCATION not in it.kinds and DIETARY not in it.kinds and _SERVICE_ASK.search(it.text)
+            and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)) and row_m.entry is not best_faq.entry):
+        return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)

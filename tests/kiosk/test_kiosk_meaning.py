@@ -175,3 +175,16 @@ def _built():
     from agent.paths import REPO_ROOT
 
     return REPO_ROOT / "models" / meaning.RECIPE
+
+
+def test_a_service_row_that_means_the_question_beats_one_with_its_word_in_passing(embedder):
+    # blind226 (shipped eval set): the returns row says "thrown, inked or dyed discs are final sale"; the words chose it
+    from agent.kiosk.catalog import load_catalog
+    from agent.kiosk.evaluate import set_paths
+
+    c, f, _ = set_paths("blind226")
+    k = Kiosk(load_catalog(c, f), use_model=False)
+    k._index = Index(k.catalog, embedder=embedder)
+    assert "$15 per disc" in k.ask("how much 2 get a disc dyed").answer
+    k._index = Index(k.catalog, embedder=None)
+    assert "final sale" in k.ask("how much 2 get a disc dyed").answer
