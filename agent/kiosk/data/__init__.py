@@ -167,6 +167,14 @@
 # "can u put my initials on a cap"), "do u sell golf clubs" answered yes with disc golf discs, "where r softballs" given
 # every softball product, products asked as a use that an FAQ service row also names ("the brush 4 cleaning a felt hat",
 # "the glue for fixing wader leaks"), everyday names ("salt fish", "green wine", "frozen yuca", "eye black").
+# "blind227".."blind232" (organic baby food and nursery shop, wakeboard and water ski shop, Lebanese bakery and grocery,
+# party rental and tableware shop, comic convention merch booth, locksmith and safe store) were written blind and sealed,
+# then scored first-run with the model warmed up at e745f8a (the final code of stop 16) at 95%, 100%, 92.5%, 87.5%, 90%
+# and 90% (avg 92.5%, 0 invented); shipped without changes made for them. Their misses: store questions in the shopper's
+# words ("what if i bring the chairs back a day late", "what happens if we break a wine glass", "can ur guys put up the
+# tent 4 us", "locked out of my house how much 4 u to come out"), "do u have bandaids" answered yes with an anime figure,
+# "got any baby mum mums" answered with the registry row, "how much 2 rent an ice chest" with the delivery row, everyday
+# names ("salty yogurt drink", "baby yoda pop", "spinach pies"), "hp printer ink cartridges?" read as off-topic.
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -204,4 +212,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind203", "blind204", "blind205", "blind206", "blind207", "blind208",
                      "blind209", "blind210", "blind211", "blind212", "blind213", "blind214",
                      "blind215", "blind216", "blind217", "blind218", "blind219", "blind220",
-                     "blind221", "blind222", "blind223", "blind224", "blind225", "blind226")}
+                     "blind221", "blind222", "blind223", "blind224", "blind225", "blind226",
+                     "blind227", "blind228", "blind229", "blind230", "blind231", "blind232")}
