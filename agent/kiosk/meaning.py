@@ -191,12 +191,9 @@ class Meanings:
         except Exception as e:
             log.error("meaning lookup failed", extra=fields(error=str(e)[:300]))
             return None
-        order = np.argsort(-scores)
-        best = float(scores[order[0]])
-        gap = best - (float(scores[order[1]]) if len(order) > 1 else 0.0)
-        if best < min_score or gap < min_gap:
-            return None
-        return NearestFaq(self._faq[int(order[0])], best, gap)
+        order = np.argsort(-scores)[:2]
+        won = _clear_winner([float(scores[i]) for i in order], min_score, min_gap)
+        return NearestFaq(self._faq[int(order[0])], *won) if won else None
 
     def ranked(self, text: str, n: int = 3) -> list[tuple[Product, float]]:
         if not self.available or not text.strip():
@@ -215,7 +212,13 @@ class Meanings:
         except Exception as e:  # the fallback is a nicety: an error in it is logged and the answer goes on without it
             log.error("meaning lookup failed", extra=fields(error=str(e)[:300]))
             return None
-        if not r or r[0][1] < min_score:
-            return None
-        gap = r[0][1] - (r[1][1] if len(r) > 1 else 0.0)
-        return Nearest(r[0][0], r[0][1], gap) if gap >= min_gap else None
+        won = _clear_winner([score for _, score in r], min_score, min_gap)
+        return Nearest(r[0][0], *won) if won else None
+
+
+def _clear_winner(top: list[float], min_score: float, min_gap: float) -> tuple[float, float] | None:
+    """(best score, its lead over the runner-up) when the best is close enough and stands clear; for products and FAQ rows."""
+    if not top or top[0] < min_score:
+        return None
+    gap = top[0] - (top[1] if len(top) > 1 else 0.0)
+    return (top[0], gap) if gap >= min_gap else None

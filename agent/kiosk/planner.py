@@ -375,9 +375,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "do u sell iphones" is not the screen-replacement row that names iPhones in its answer
     if use_faq and AVAILABILITY in it.kinds and best_faq is not None and index.service_done_to(q, best_faq.entry):
         use_faq = False
-    # ...and over a row that has the shopper's words only in passing ("thrown, inked or dyed discs are final sale" for
-    # "how much 2 get a disc dyed") when another row clearly means the service
-    if (use_faq and best_faq is not None and LOCATION not in it.kinds and DIETARY not in it.kinds and _SERVICE_ASK.search(it.text)
+    # "how much to put a new battery in my watch": a service asked in the shopper's own words (not a place or label question)
+    service_shaped = LOCATION not in it.kinds and DIETARY not in it.kinds and bool(_SERVICE_ASK.search(it.text))
+    # A row that clearly means the service beats a row that has the shopper's words only in passing ("thrown, inked or
+    # dyed discs are final sale" for "how much 2 get a disc dyed")
+    if (use_faq and best_faq is not None and service_shaped
             and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)) and row_m.entry is not best_faq.entry):
         return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
     if use_faq:
@@ -389,8 +391,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
         return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
     # "can u make my gold ring smaller how much": a service asked in the shopper's own words, which no row's words match
     # ("Do you resize rings?") -- the row that means it, if one clearly does
-    if LOCATION not in it.kinds and DIETARY not in it.kinds and _SERVICE_ASK.search(it.text) and (
-            row_m := index.by_meaning.nearest_faq(question)):
+    if service_shaped and (row_m := index.by_meaning.nearest_faq(question)):
         return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
