@@ -188,3 +188,22 @@ def test_a_service_row_that_means_the_question_beats_one_with_its_word_in_passin
     assert "$15 per disc" in k.ask("how much 2 get a disc dyed").answer
     k._index = Index(k.catalog, embedder=None)
     assert "final sale" in k.ask("how much 2 get a disc dyed").answer
+
+
+# A made-up pantry aisle: "milk" names two products, so the words alone only find alternatives.
+_PANTRY = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "G1,Lindqvist Evaporated Milk 354ml,Lindqvist,Pantry,1.49,Aisle 2,30,,Unsweetened milk with some of the water taken out.\n"
+           "G2,Cocobay Milk Chocolate Wafers 24 pcs,Cocobay,Sweets,3.99,Front Table,12,,Crisp wafers coated in milk chocolate.\n"
+           "G3,Harvest Oat Drink 1L,Harvest,Fridge,2.79,Fridge 1,8,vegan,A creamy oat drink for coffee and cereal.\n")
+
+
+def test_meaning_picks_among_the_words_alternatives_when_asked_a_fact(embedder):
+    k = Kiosk(text_catalog(_PANTRY), use_model=False)
+    k._index = Index(k.catalog, embedder=embedder)
+    # "canned milk": both products have "milk", neither "canned"; by meaning it is the evaporated milk, said to be the
+    # closest match with the price asked, rather than "we don't carry canned milk" and a list with the chocolate wafers
+    a = k.ask("how much is the canned milk").answer
+    assert a == "We don't have anything called canned milk; the closest match is Lindqvist Evaporated Milk 354ml at $1.49.", a
+    # a plain "do you sell" is still not answered with something merely near in meaning
+    a = k.ask("do u sell goat milk").answer
+    assert a.startswith("Sorry, we don't carry goat milk.") and "closest" not in a, a
