@@ -175,6 +175,15 @@
 # tent 4 us", "locked out of my house how much 4 u to come out"), "do u have bandaids" answered yes with an anime figure,
 # "got any baby mum mums" answered with the registry row, "how much 2 rent an ice chest" with the delivery row, everyday
 # names ("salty yogurt drink", "baby yoda pop", "spinach pies"), "hp printer ink cartridges?" read as off-topic.
+# "blind233".."blind238" (yoga and pilates studio boutique, Peruvian and Andean grocery, ham radio and electronics kit shop,
+# ice cream parlour and candy counter, trampoline park front desk shop, religious goods and church supply store) were written
+# blind and sealed, then scored first-run with the model warmed up at 0da7d27 at 97.5%, 97.5%, 92.5%, 90%, 95% and 100%
+# (avg 95.4%, 0 invented). Their misses: store questions in the shopper's words ("do u do 1 on 1 pilates lessons how much",
+# "when can i take my ham test here", "how much does a bday party cost here", "is there like a time just for little kids",
+# "how much is an ice cream cake"), "do u sell party balloons" answered with the sundae bar row, "where can i get fishing
+# line" answered with desoldering braid, "is the kester 44 solder lead free" answered "contains lead" without the label's
+# name, things described ("little black dehydrated potatos 4 soup", "stretchy chewy candy in wax paper", "the chocolate
+# nuts u sell by weight").
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -213,4 +222,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind209", "blind210", "blind211", "blind212", "blind213", "blind214",
                      "blind215", "blind216", "blind217", "blind218", "blind219", "blind220",
                      "blind221", "blind222", "blind223", "blind224", "blind225", "blind226",
-                     "blind227", "blind228", "blind229", "blind230", "blind231", "blind232")}
+                     "blind227", "blind228", "blind229", "blind230", "blind231", "blind232",
+                     "blind233", "blind234", "blind235", "blind236", "blind237", "blind238")}
