@@ -181,6 +181,11 @@ _SERVICE_ASK = re.compile(
     r"\s+(?:(?:to|2)\s+(?:get\s+(?:my|our|it|them|this|these|a|an|the|some)\b|" + _NOT_SERVICE_VERB + r"[a-z]+)|for\s+(?:[a-z]+ing\b|" + _WHO + r"\s+(?:to|2)\b))"
     r"|\b(?:can|could|will|would|do|does)\s+" + _WHO + r"\s+" + _NOT_SERVICE_VERB + r"[a-z]+"
     r"|\bdo\s+(?:i|we)\s+get\b", re.I)
+_CODE = re.compile(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{3,}")  # "bp3000", "a25": letters and digits both
+_SELL = re.compile(r"\b(?:sell|sells|selling|carry|carries|stock)\b", re.I)
+# "do u do 1 on 1 pilates lessons": a service asked for by its name -- or a thing the store may not have at all ("do you
+# guys do wedding invitations"), so only a row that clearly means it will do
+_DO_YOU_DO = re.compile(r"\bdo\s+(?:you\s+guys|u\s+guys|you|u|ya|yall)\s+(?:do|offer)\b", re.I)
 # The words that ask for a price or place, before the thing: "how much r the", "where do u keep the", "price of".
 _ASK_LEAD = re.compile(r"^(?:how\s+much\s*(?:is|are|r|for|do|does)?|where\s*(?:is|are|r|do|can|does)?|wheres|where's|price\s+of|do\s+(?:you|u)\s+have|any)\s*"
                        r"(?:(?:the|a|an|some|i|you|u|find|keep|get|those|that|one\s+of\s+those)\s+)*")
@@ -349,6 +354,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # ("how much to sharpen a serrated knife": a label word the row itself speaks of is no dietary question)
     if (service := index.service_row(q)) is not None and (DIETARY not in it.kinds or all(
             fold_contains(service.entry.question + " " + service.entry.answer, c.replace("-", " ")) for c in it.dietary)):
+        # ...unless another row clearly means the service asked ("1 on 1 pilates lessons": private sessions, not the
+        # "rent a mat for class" row that shares the word for lessons)
+        if (_DO_YOU_DO.search(it.text) and DIETARY not in it.kinds
+                and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)) is not None):
+            return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
         return Plan("faq", it, faq=service.entry, sentences=_sentences(service.entry.answer, index), asked=asked)
     # "can i shoot at your range": the store's own thing, that no product is named by and an FAQ row's question names
     if not use_faq and DIETARY not in it.kinds and (row := _yours(it.text, q, faqs, index)) is not None:
@@ -393,6 +403,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # ("Do you resize rings?") -- the row that means it, if one clearly does
     if service_shaped and (row_m := index.by_meaning.nearest_faq(question)):
         return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
+    if (DIETARY not in it.kinds and _DO_YOU_DO.search(it.text)
+            and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE))):
+        return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
     # ...unless the thing asked about is a product and the row does not mention it ("where do I order a coffee").
@@ -401,6 +414,8 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             and (best_faq.head_hit or not head_is_product) and (best_faq.coverage >= 0.5 or (best_faq.known_coverage >= 0.5 and best_faq.specificity >= 0.5))
             and not any(m.strict >= best_faq.coverage and m.name_coverage > 0 for m in matches)
             and (AVAILABILITY not in it.kinds or index.faq_has_thing(q, best_faq.entry))  # "do you sell birthday cards"
+            # "do u sell party balloons": a thing to buy is not a row that lacks the thing ("Can you cater a party?")
+            and not (_SELL.search(it.text) and not best_faq.head_hit)
             # "nitro fuel for rc cars": a row about what the thing is for (RC car repairs), none of the thing itself
             and index.faq_mentions_thing(q, best_faq.entry)):
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
@@ -497,7 +512,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # product merely near in meaning ("trekking poles" for fishing rods) is no answer, and "we don't carry X" is.
     # Also when the words found alternatives: "how much is the canned milk" names evaporated milk by meaning, not the
     # milk chocolate that shares a word (on the 235 eval stores: +25 right, 0 lost).
-    if it.kinds & {PRICE, LOCATION, STOCK} and (near_m := index.by_meaning.nearest(asked) or _described(question, asked, index)):
+    # (not for a model code no product has, "the bp3000 pump": the pumps the words found are listed, none made the one)
+    if (it.kinds & {PRICE, LOCATION, STOCK} and not (partial and any(_CODE.fullmatch(w) and not index.knows_code(w) for w in fold(question).split()))
+            and (near_m := index.by_meaning.nearest(asked) or _described(question, asked, index))):
         return _closest(it, near_m.product, asked, currency)
     sentences = [T.not_carried(asked)]
     if partial:
@@ -780,6 +797,7 @@ def _plan_product(it: Intent, products: list[Product], asked: str, currency: str
 def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) -> Plan:
     constraint = it.dietary[0]
     yes_tag = constraint_tags(constraint)[0]
+    named = constraint.replace("-", " ") in " ".join(fold(it.text).replace("-", " ").split())
     if not q.terms and is_age_constraint(constraint):
         # "ok for kids?": an age label belongs to one product; a list of "labelled age" would say nothing
         return Plan("not_carried", it, sentences=["Which product are you asking about? Please type its name."], asked=asked)
@@ -796,7 +814,7 @@ def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) 
         specific = len(cands) == 1 and (top.specificity >= 0.99 or yes_tag in cands[0].tags or not tagged)
         if specific:
             p = cands[0]
-            sentence, verdict = T.dietary(p, constraint)
+            sentence, verdict = T.dietary(p, constraint, named)
             s = [sentence] + _extras(it, [p], currency)
             others = [x for x in tagged if x.sku != p.sku][:2] if verdict is not True else []
             if others:  # "No, Sausage Roll is not labelled vegan" -- but the Vegan Sausage Roll is
@@ -808,7 +826,7 @@ def _plan_dietary(it: Intent, index: Index, q, full, asked: str, currency: str) 
             return Plan("dietary_list", it, products=ok, sentences=T.dietary_list(ok, constraint, currency) + _stock_notes(it, ok),
                         asked=asked)
         names = cands[:3]
-        sents = [T.dietary(p, constraint)[0] for p in names]
+        sents = [T.dietary(p, constraint, named)[0] for p in names]
         return Plan("product", it, products=names, sentences=sents, asked=asked)
     if q.terms and not any(m for m in index.by_tag(yes_tag, q.terms)):
         # Asked about a kind of product we do not have at all, or none with that label.

@@ -424,6 +424,7 @@ class Index:
         self.english = english_words() if english is None else english  # real words, not misspellings
         self._lock = threading.Lock()
         self._numbers: frozenset[str] | None = None
+        self._compact_names: list[str] | None = None
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE products USING fts5(sku UNINDEXED, name, brand, category, body, tokenize='unicode61')")
         self._db.execute("CREATE VIRTUAL TABLE faq USING fts5(row UNINDEXED, question, answer, tokenize='unicode61')")
@@ -1166,6 +1167,13 @@ class Index:
             return None
         skus = [sku for sku, (name, _) in self._docs.items() if w in name]
         return skus[0] if len(skus) == 1 else None
+
+    def knows_code(self, w: str) -> bool:
+        """A model code as typed ("bp3000", "a25") is in some product's name, however the name spaces or dots it
+        ("D.I.D 520VX3", "IC-A25NE")."""
+        if self._compact_names is None:
+            self._compact_names = [re.sub(r"[^a-z0-9]", "", fold(p.name)) for p in self.catalog.products.values()]
+        return any(w in n for n in self._compact_names)
 
     def has_number(self, n: str) -> bool:
         """Some product's name has the number as a word of its own ("Felco 2", "Garmin Dash Cam Mini 2")."""

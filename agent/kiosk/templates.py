@@ -74,8 +74,9 @@ def availability(products: list[Product], currency: str) -> list[str]:
 _ALLERGEN_WORD = {"contains-nuts": "nuts", "contains-gluten": "gluten", "contains-dairy": "dairy", "contains-egg": "egg"}
 
 
-def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
-    """The sentence and the verdict (True yes, False no, None not labelled)."""
+def dietary(p: Product, constraint: str, named: bool = False) -> tuple[str, bool | None]:
+    """The sentence and the verdict (True yes, False no, None not labelled); ``named``: the shopper typed the label itself
+    ("is it lead free"), not only what it is about ("i have a nut allergy")."""
     if constraint in (PET_SAFE, PET_TOXIC) or is_age_constraint(constraint):
         return _suitability(p, constraint)
     yes_tag, no_tag = constraint_tags(constraint)
@@ -94,7 +95,8 @@ def dietary(p: Product, constraint: str) -> tuple[str, bool | None]:
         # said as the store labels it ("contains-milk": milk, not just dairy)
         own = [t for t in p.tags if t != no_tag and IMPLIED_TAGS.get(t) == no_tag]
         what = own[0].removeprefix("contains-").replace("-", " ") if own else _ALLERGEN_WORD.get(no_tag, no_tag.removeprefix("contains-"))
-        return f"No, {p.name} contains {what}.", False
+        # the label asked about is named back: "contains lead" alone leaves the shopper to work out "lead-free"
+        return (f"No, {p.name} is not {constraint}; it contains {what}." if named else f"No, {p.name} contains {what}."), False
     if constraint in ("vegan", "vegetarian"):
         # the store's own allergen labels say why ("contains-beeswax", "contains-fish")
         why = [t for t in p.tags if t.startswith("contains-") and IMPLIED_TAGS.get(t) not in p.tags

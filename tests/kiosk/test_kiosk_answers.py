@@ -69,7 +69,7 @@ def test_out_of_stock_is_said(kiosk):
 
 def test_dietary_answers_come_from_tags(kiosk):
     assert kiosk.ask("is the oat milk vegan?").answer.startswith("Yes, Oat Milk 1L is vegan.")
-    assert kiosk.ask("is the sourdough bread gluten free?").answer.startswith("No, Sourdough Bread contains gluten.")
+    assert kiosk.ask("is the sourdough bread gluten free?").answer.startswith("No, Sourdough Bread is not gluten-free; it contains gluten.")
     assert kiosk.ask("does the almond milk contain nuts?").answer.startswith("Yes, Almond Milk 1L contains nuts.")
     a = kiosk.ask("is the dark chocolate dairy free?").answer
     assert "not labelled dairy-free" in a and "check the package" in a

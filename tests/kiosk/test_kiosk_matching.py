@@ -98,7 +98,7 @@ def test_faq_paraphrases(store, question, row):
 
 
 @pytest.mark.parametrize("question,want,not_want", [
-    ("are the rubber bands latex free", "No, Rubber Bands 100g contains latex.", "is latex-free"),
+    ("are the rubber bands latex free", "No, Rubber Bands 100g is not latex-free; it contains latex.", "is latex-free"),
     ("is the white eraser latex free", "Yes, Eraser White is latex-free.", "contains"),
     ("non toxic glue for little kids", "Yes, Glue Stick 40g is non-toxic.", "don't carry"),
 ])

@@ -207,3 +207,23 @@ def test_meaning_picks_among_the_words_alternatives_when_asked_a_fact(embedder):
     # a plain "do you sell" is still not answered with something merely near in meaning
     a = k.ask("do u sell goat milk").answer
     assert a.startswith("Sorry, we don't carry goat milk.") and "closest" not in a, a
+
+
+_STUDIO_FAQ = ("question,answer\n"
+               "Can I rent a mat for class?,Mat rentals are $3 per class.\n"
+               "Do you offer private sessions?,One-to-one Pilates or yoga sessions with an instructor cost $95 for an hour.\n"
+               "Do you have a bridal party discount?,Parties of 4 or more get 10% off.\n")
+_STUDIO = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "Y1,Lotus Cork Yoga Mat 5mm,Lotus,Mats,79.00,Wall A,4,,A natural cork mat with a rubber base.\n"
+           "Y2,Lotus Pilates Ring,Lotus,Props,24.00,Wall B,9,,A flexible resistance ring for Pilates.\n")
+
+
+def test_do_you_do_a_service_gets_the_row_that_means_it(embedder):
+    k = Kiosk(text_catalog(_STUDIO, _STUDIO_FAQ), use_model=False)
+    k._index = Index(k.catalog, embedder=embedder)
+    # "lessons" shares the words of the class row, but the row that means one on one lessons is the private sessions row
+    a = k.ask("do u do 1 on 1 pilates lessons how much").answer
+    assert "$95" in a, a
+    # a thing the store does not do is not a row merely near it in meaning
+    a = k.ask("do you guys do wedding invitations")
+    assert a.kind == "not_carried" and "10%" not in a.answer, a.answer

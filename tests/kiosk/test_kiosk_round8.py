@@ -291,7 +291,7 @@ def test_put_together_is_assembly(surf):
 def test_contains_is_said_as_the_store_labels_it():
     k = text_kiosk("sku,name,brand,category,price,location,stock,tags,description\n"
                    "Y1,Dale Greek Yogurt 150g,Dale,Fridge,1.50,Fridge 1,5,contains-milk,Strained yogurt.\n")
-    assert k.ask("is the dale yogurt dairy free").answer == "No, Dale Greek Yogurt 150g contains milk."
+    assert k.ask("is the dale yogurt dairy free").answer == "No, Dale Greek Yogurt 150g is not dairy-free; it contains milk."
 
 
 # A made-up coffee shop and a card shop for round 8f: the store's theme word, and a plural kind of thing by another name.

@@ -1,0 +1,43 @@
+"""Round 15: a "no" to a label names the label back, "do you sell X" is never a row without X, and an ambiguous lexicon
+word ("braid") no longer makes fishing line of desoldering wick."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import text_kiosk
+
+# A made-up electronics kit and party shop: none of these rows come from an eval set.
+_SHOP = ("sku,name,brand,category,price,location,stock,tags,description\n"
+         "E1,Ferro 60/40 Rosin Core Solder 0.8mm 250g,Ferro,Soldering,18.95,Aisle 2,12,contains-lead,Tin-lead solder for kit building.\n"
+         "E2,Ferro SAC305 Solder 0.8mm 100g,Ferro,Soldering,24.50,Aisle 2,6,lead-free,Tin-silver-copper solder wire.\n"
+         "E3,Wickster Desoldering Braid 2mm,Wickster,Soldering,5.49,Bin 4,30,,Fine copper braid for lifting solder.\n"
+         "E4,Nutty Choc Clusters 200g,Nutty,Snacks,3.25,Counter,20,contains-nuts,Chocolate coated peanut clusters.\n")
+_FAQ = ("question,answer\n"
+        "What are your opening hours?,Every day 10am to 6pm.\n"
+        "Can you host a party or workshop?,We host soldering parties for $15 per guest with a 6-guest minimum.\n")
+
+
+def test_a_no_names_the_label_the_shopper_asked_for():
+    a = text_kiosk(_SHOP, _FAQ).ask("is the ferro 60/40 solder lead free").answer
+    assert a == "No, Ferro 60/40 Rosin Core Solder 0.8mm 250g is not lead-free; it contains lead.", a
+
+
+def test_a_no_to_an_allergy_says_what_it_contains_without_a_label_never_typed():
+    a = text_kiosk(_SHOP, _FAQ).ask("i have a nut allergy are the nutty choc clusters ok").answer
+    assert a.startswith("No, Nutty Choc Clusters 200g contains nuts"), a
+    assert "nut-free" not in a, a
+
+
+def test_do_you_sell_a_thing_is_not_a_row_without_that_thing():
+    a = text_kiosk(_SHOP, _FAQ).ask("do u sell party balloons")
+    assert a.kind == "not_carried" and "$15" not in a.answer, a.answer
+    # the row is still found when it is what was asked
+    a = text_kiosk(_SHOP, _FAQ).ask("can u host a party")
+    assert a.kind == "faq" and "$15" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", ["where can i get fishing line", "do u sell fishing line"])
+def test_fishing_line_is_not_desoldering_braid(q):
+    a = text_kiosk(_SHOP, _FAQ).ask(q)
+    assert "Braid" not in a.answer and a.kind == "not_carried", (q, a.answer)
