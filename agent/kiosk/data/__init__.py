@@ -184,6 +184,13 @@
 # line" answered with desoldering braid, "is the kester 44 solder lead free" answered "contains lead" without the label's
 # name, things described ("little black dehydrated potatos 4 soup", "stretchy chewy candy in wax paper", "the chocolate
 # nuts u sell by weight").
+# "blind239".."blind244" (pickleball and paddle sports shop, German deli and bakery, body piercing and tattoo aftercare
+# counter, marina fuel dock convenience store, maternity and nursing wear shop, 3D printing and maker supplies shop) were
+# written blind and sealed, then scored first-run with the model warmed up at 5594f61 (round 15) at 97.5%, 90%, 97.5%, 95%,
+# 95% and 100% (avg 95.8%, 0 invented). Their misses: German names misspelt or in English ("shwarzwalder kirsh torte",
+# "a slice of bee sting cake"), "elderberry soda", "tegaderm patches", "dramameen", "emergency flares", things described
+# ("reusable boob pads u can wash", "pjs i can breastfeed in", "safety goggles 4 pickleball") and "can i get a birthday cake
+# made how much notice do u need".
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -223,4 +230,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind215", "blind216", "blind217", "blind218", "blind219", "blind220",
                      "blind221", "blind222", "blind223", "blind224", "blind225", "blind226",
                      "blind227", "blind228", "blind229", "blind230", "blind231", "blind232",
-                     "blind233", "blind234", "blind235", "blind236", "blind237", "blind238")}
+                     "blind233", "blind234", "blind235", "blind236", "blind237", "blind238",
+                     "blind239", "blind240", "blind241", "blind242", "blind243", "blind244")}
