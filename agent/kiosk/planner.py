@@ -180,7 +180,10 @@ _SERVICE_ASK = re.compile(
     r"(?:\s+(?:does\s+it|is\s+it|would\s+it|will\s+it|do\s+(?:you|u)|extra|more))*"
     r"\s+(?:(?:to|2)\s+(?:get\s+(?:my|our|it|them|this|these|a|an|the|some)\b|" + _NOT_SERVICE_VERB + r"[a-z]+)|for\s+(?:[a-z]+ing\b|" + _WHO + r"\s+(?:to|2)\b))"
     r"|\b(?:can|could|will|would|do|does)\s+" + _WHO + r"\s+" + _NOT_SERVICE_VERB + r"[a-z]+"
-    r"|\bdo\s+(?:i|we)\s+get\b", re.I)
+    r"|\bdo\s+(?:i|we)\s+get\b"
+    # "can i get a birthday cake made how much notice": a thing had made, done or fixed (not "can i get a used bike")
+    r"|\b(?:can|could)\s+(?:i|we)\s+get\s+(?:[a-z0-9']+\s+){1,4}?(?:[a-z]{3,}ed|made|done|cut|sewn)"
+    r"(?=\s*[?!.,]*\s*$|\s+(?:how|what|when|for|by|here|pls|please|today|tomorrow)\b)", re.I)
 _CODE = re.compile(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{3,}")  # "bp3000", "a25": letters and digits both
 _SELL = re.compile(r"\b(?:sell|sells|selling|carry|carries|stock)\b", re.I)
 # "do u do 1 on 1 pilates lessons": a service asked for by its name -- or a thing the store may not have at all ("do you

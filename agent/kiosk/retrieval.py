@@ -352,9 +352,15 @@ def _heads(text: str) -> set[str]:
         for i, w in enumerate(ws):
             if i > 0 and ws[i - 1] in ("without", "no", "non", "not"):
                 continue  # "made without dairy"
-            if i + 1 == len(ws) or (ws[i + 1] in STOPWORDS and ws[i + 1] != "free"):  # "fragrance free wipes" are no fragrance
+            # ("fragrance free wipes" are no fragrance; "elderberry *soda* made from ...", "*wafers* coated in chocolate":
+            # a participle and its phrase after the thing)
+            if (i + 1 == len(ws) or (ws[i + 1] in STOPWORDS and ws[i + 1] != "free")
+                    or (i + 2 < len(ws) and _PARTICIPLE.fullmatch(ws[i + 1]) and ws[i + 2] in STOPWORDS)):
                 out.add(w)
     return out - STOPWORDS
+
+
+_PARTICIPLE = re.compile(r"[a-z]{2,}ed|made|sold|grown|built|kept|worn|sewn|spun|woven|held|cut|set")
 
 
 # ...and comparisons: "tart and fruity *like a fine wine*" is no wine

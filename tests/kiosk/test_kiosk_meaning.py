@@ -227,3 +227,15 @@ def test_do_you_do_a_service_gets_the_row_that_means_it(embedder):
     # a thing the store does not do is not a row merely near it in meaning
     a = k.ask("do you guys do wedding invitations")
     assert a.kind == "not_carried" and "10%" not in a.answer, a.answer
+
+
+def test_a_thing_had_made_is_a_service_question(embedder):
+    faq = ("question,answer\n"
+           "Do you take custom cake orders?,Custom cakes need 72 hours notice and a $20 deposit.\n"
+           "Do you offer catering?,Party platters start at $60.\n")
+    cakes = _PANTRY + ("C1,Haus Kirschtorte Slice,Haus,Cakes,5.49,Pastry Case,12,,Black Forest cake slice with cherries.\n"
+                       "C2,Haus Apple Strudel Slice,Haus,Cakes,4.29,Pastry Case,9,,Flaky pastry with spiced apples.\n")
+    k = Kiosk(text_catalog(cakes, faq), use_model=False)
+    k._index = Index(k.catalog, embedder=embedder)
+    a = k.ask("can i get a birthday cake made how much notice do u need").answer
+    assert "72 hours" in a, a

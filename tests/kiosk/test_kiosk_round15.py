@@ -41,3 +41,29 @@ def test_do_you_sell_a_thing_is_not_a_row_without_that_thing():
 def test_fishing_line_is_not_desoldering_braid(q):
     a = text_kiosk(_SHOP, _FAQ).ask(q)
     assert "Braid" not in a.answer and a.kind == "not_carried", (q, a.answer)
+
+
+# A made-up German bakery's drinks fridge
+_FRIDGE = ("sku,name,brand,category,price,location,stock,tags,description\n"
+           "B1,Brauhof Holunder 330ml,Brauhof,Drinks,2.29,Fridge 3,30,vegan,Fermented elderberry soda made from organic ingredients.\n"
+           "B2,Brauhof Apfelschorle 500ml,Brauhof,Drinks,1.99,Fridge 3,0,vegan,Sparkling apple juice for lunch boxes.\n")
+
+
+def test_a_thing_its_description_says_it_is_before_a_participle_is_that_kind():
+    # "elderberry soda made from ...": the description says it is an elderberry soda, though its name is German
+    a = text_kiosk(_FRIDGE).ask("is there any elderberry soda")
+    assert a.kind == "product" and "Brauhof Holunder 330ml is in stock" in a.answer, a.answer
+    # a thing named only as what another is for is still no such thing ("lunch boxes")
+    assert text_kiosk(_FRIDGE).ask("do u sell lunch boxes").kind == "not_carried"
+
+
+@pytest.mark.parametrize("q,shaped", [
+    ("can i get a birthday cake made how much notice do u need", True),
+    ("can i get my skis waxed", True),
+    ("can i get a key cut here", True),
+    ("can i get a used bike", False),
+    ("can i get a frozen pizza", False),
+])
+def test_a_thing_had_made_or_done_is_shaped_like_a_service(q, shaped):
+    from agent.kiosk.planner import _SERVICE_ASK
+    assert bool(_SERVICE_ASK.search(q)) is shaped
