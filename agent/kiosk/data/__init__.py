@@ -191,6 +191,15 @@
 # "a slice of bee sting cake"), "elderberry soda", "tegaderm patches", "dramameen", "emergency flares", things described
 # ("reusable boob pads u can wash", "pjs i can breastfeed in", "safety goggles 4 pickleball") and "can i get a birthday cake
 # made how much notice do u need".
+# "blind245".."blind250" (roller skating and roller derby shop, Nepali and Himalayan grocery, violin and string instrument
+# shop, mushroom growing and foraging supply shop, campground camp store, laundromat supply and vending counter) were written
+# blind and sealed, then scored first-run with the model warmed up at fde3baf at 97.5%, 97.5%, 95%, 95%, 85% and 92.5% (avg
+# 93.75%, 0 invented). Their misses: a product asked by a use an FAQ service row names ("the thing u use 2 clean ur
+# bearings"), things described ("little packets u put in the case 2 keep the humidity right", "wall hook 4 hanging up a
+# violin", "sticks 4 roasting marshmallows", "stuff 4 cuts n scrapes", "little green propane bottles 4 my stove"),
+# "tinfoil", "gundrook", "soy been hulz", "do u sell tents" answered yes with tent stakes, "a bottle of water" given a
+# fragrance booster named "Spring Waters", and store questions in the shopper's words ("my grow kit never grew anything
+# can i get a new one", "how much 4 shower coins", "do u guys pick up laundry from my apt", "machine took my quarters").
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -231,4 +240,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind221", "blind222", "blind223", "blind224", "blind225", "blind226",
                      "blind227", "blind228", "blind229", "blind230", "blind231", "blind232",
                      "blind233", "blind234", "blind235", "blind236", "blind237", "blind238",
-                     "blind239", "blind240", "blind241", "blind242", "blind243", "blind244")}
+                     "blind239", "blind240", "blind241", "blind242", "blind243", "blind244",
+                     "blind245", "blind246", "blind247", "blind248", "blind249", "blind250")}
