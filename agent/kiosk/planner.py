@@ -29,7 +29,7 @@ from agent.kiosk.intent import (
     is_age_constraint,
     strip_constraints,
 )
-from agent.kiosk.meaning import DESCRIBED_MIN_SCORE, SERVICE_OVER_WORDS_SCORE, Nearest
+from agent.kiosk.meaning import DESCRIBED_MIN_SCORE, MIN_FAQ_GAP, SERVICE_OVER_WORDS_SCORE, Nearest
 from agent.kiosk.retrieval import NOUN_STOPWORDS, SPLIT_WORDS, FaqMatch, Index, Match, Query, Term
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
@@ -184,13 +184,15 @@ _SERVICE_ASK = re.compile(
     # "can i get a birthday cake made how much notice": a thing had made, done or fixed (not "can i get a used bike")
     r"|\b(?:can|could)\s+(?:i|we)\s+get\s+(?:[a-z0-9']+\s+){1,4}?(?:[a-z]{3,}ed|made|done|cut|sewn)"
     r"(?=\s*[?!.,]*\s*$|\s+(?:how|what|when|for|by|here|pls|please|today|tomorrow)\b)", re.I)
+_WHERE_IS_THING = re.compile(r"^\s*(?:where\s*(?:'s|s|is|are|r|re)\b|where\s+(?:do|does)\s+(?:you|u|ya)\s+(?:guys\s+)?(?:keep|have|put|stock)\b"
+                             r"|where\s+(?:can|do)\s+i\s+find\b)", re.I)
 _CODE = re.compile(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{3,}")  # "bp3000", "a25": letters and digits both
 _SELL = re.compile(r"\b(?:sell|sells|selling|carry|carries|stock)\b", re.I)
 # "do u do 1 on 1 pilates lessons": a service asked for by its name -- or a thing the store may not have at all ("do you
 # guys do wedding invitations"), so only a row that clearly means it will do
 _DO_YOU_DO = re.compile(r"\bdo\s+(?:you\s+guys|u\s+guys|you|u|ya|yall)\s+(?:do|offer)\b", re.I)
 # The words that ask for a price or place, before the thing: "how much r the", "where do u keep the", "price of".
-_ASK_LEAD = re.compile(r"^(?:how\s+much\s*(?:is|are|r|for|do|does)?|where\s*(?:is|are|r|do|can|does)?|wheres|where's|price\s+of|do\s+(?:you|u)\s+have|any)\s*"
+_ASK_LEAD = re.compile(r"^(?:how\s+much\s*(?:is|are|r|for|do|does)?|wheres\b|where's|where\s*(?:is|are|r|do|can|does)?|price\s+of|do\s+(?:you|u)\s+have|any)\s*"
                        r"(?:(?:the|a|an|some|i|you|u|find|keep|get|those|that|one\s+of\s+those)\s+)*")
 # Texting's "4" and "2" for "for" and "to" ("valve oil 4 trumpet", "how much 2 get my tank done"): a digit between two
 # words, not a count ("4 pack", "i need 4 chairs", "aisle 4", "the 4 person tent")
@@ -355,8 +357,9 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "how much to rent a keyboard", "can I bring the pram back": a service the store does, named by its verb, is the row
     # about it -- the keyboard's price or the pram's place is not what was asked.
     # ("how much to sharpen a serrated knife": a label word the row itself speaks of is no dietary question)
-    if (service := index.service_row(q)) is not None and (DIETARY not in it.kinds or all(
-            fold_contains(service.entry.question + " " + service.entry.answer, c.replace("-", " ")) for c in it.dietary)):
+    # (not "where is the thing u use 2 clean ur bearings": a place asked for a thing, not the service that cleans them)
+    if (not _WHERE_IS_THING.search(it.text) and (service := index.service_row(q)) is not None and (DIETARY not in it.kinds or all(
+            fold_contains(service.entry.question + " " + service.entry.answer, c.replace("-", " ")) for c in it.dietary))):
         # ...unless another row clearly means the service asked ("1 on 1 pilates lessons": private sessions, not the
         # "rent a mat for class" row that shares the word for lessons)
         if (_DO_YOU_DO.search(it.text) and DIETARY not in it.kinds
@@ -395,6 +398,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     if (use_faq and best_faq is not None and service_shaped
             and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)) and row_m.entry is not best_faq.entry):
         return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
+    # "where is the thing u use 2 clean ur bearings": where a thing is, not the row of the service done to what it is for,
+    # unless the row says where something is
+    if use_faq and best_faq is not None and _WHERE_IS_THING.search(it.text) and not _says_place(best_faq.entry, index):
+        use_faq = False
     if use_faq:
         assert best_faq is not None
         return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
@@ -510,6 +517,10 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             and q.head in matches[0].missed and len(q.terms) - len(matches[0].missed) >= 3 and matches[0].strict >= 0.6 - 1e-9
             and (len(matches) == 1 or matches[1].strict * 2 <= matches[0].strict + 1e-9)):
         return _closest(it, matches[0].product, asked, currency)
+    # "where r the tegaderm patches", "wheres the yaesu walkie talkie": the thing's own word is not the product's, but
+    # another word typed is a name (no everyday word) that only one product's name has -- that product, the closest match
+    if it.kinds & {PRICE, LOCATION, STOCK} and (only := _only_named(q, asked, index)) is not None:
+        return _closest(it, only, asked, currency)
     # "where r the chux pads": no word of it names a product and the lexicon has no row for it, but one product means that
     # thing (the disposable underpads) -- the closest match, said to be so. Not for a plain "do you sell X": there a
     # product merely near in meaning ("trekking poles" for fishing rods) is no answer, and "we don't carry X" is.
@@ -531,7 +542,31 @@ def _described(question: str, asked: str, index: Index) -> Nearest | None:
     desc = " ".join(_ASK_LEAD.sub("", fold(question)).strip(" ?!.").split())
     if not desc or desc == asked:
         return None
-    return index.by_meaning.nearest(desc, min_score=DESCRIBED_MIN_SCORE if len(desc.split()) >= 3 else None)
+    return index.by_meaning.nearest(desc, min_score=_floor(desc))
+
+
+def _only_named(q: Query, asked: str, index: Index) -> Product | None:
+    """The one product whose name has a word typed that is no everyday English word ("tegaderm"); of two or three so
+    named ("yaesu": a handheld and a mobile radio), the one the meaning of the words asked clearly prefers."""
+    if q.head < 0:
+        return None
+    head = q.terms[q.head]
+    # (as typed, and before the thing asked for, as a maker's or a line's name is: not "a pillow for breastfeeding")
+    found = {p.sku: p for t in q.terms if " " not in t.word and len(t.word) >= 4 and t.word not in index.english
+             and t.word in q.typed and t.pos < head.pos for p in index.named_by(t.word)}
+    if len(found) == 1:
+        return next(iter(found.values()))
+    if not 2 <= len(found) <= 3:
+        return None
+    scores = [(p, s) for p, s in index.by_meaning.ranked(asked, len(index.catalog.products)) if p.sku in found]
+    if len(scores) < 2 or scores[0][1] - scores[1][1] < MIN_FAQ_GAP:
+        return None
+    return scores[0][0]
+
+
+def _floor(text: str) -> float | None:
+    """Three words or more carry more meaning than a bare name, so the bar for them is lower."""
+    return DESCRIBED_MIN_SCORE if len(text.split()) >= 3 else None
 
 
 def _off_topic_or_row(it: Intent, question: str, index: Index, asked: str) -> Plan:
@@ -722,6 +757,16 @@ def _feature_of(m: re.Match[str], lead: str, index: Index) -> tuple[Product, str
     if not fw or len(fw) > (6 if lead else 4):
         return None  # "is the acoustic guitar natural": the words name the product, no feature is asked
     return p, feature
+
+
+_PLACE_WORDS = re.compile(r"\b(?:where|located|location|find\s+(?:it|them|us)|back|front|near|next\s+to|beside|behind|inside|outside|upstairs"
+                          r"|downstairs|floor|entrance|exit|corner|desk|counter|aisle|shelf|shelves|wall|door|room|area|lobby|window|by\s+the)\b")
+
+
+def _says_place(f: FaqEntry, index: Index) -> bool:
+    """The row tells where something is: a place word, or one of the store's own places."""
+    text = fold(f"{f.question} {f.answer}")
+    return bool(_PLACE_WORDS.search(text)) or any(fold(loc) in text for loc in index.locations)
 
 
 def _asks_product_place(it: Intent, m: Match, f: FaqMatch) -> bool:

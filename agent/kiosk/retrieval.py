@@ -431,6 +431,7 @@ class Index:
         self._lock = threading.Lock()
         self._numbers: frozenset[str] | None = None
         self._compact_names: list[str] | None = None
+        self._locations: frozenset[str] | None = None
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE products USING fts5(sku UNINDEXED, name, brand, category, body, tokenize='unicode61')")
         self._db.execute("CREATE VIRTUAL TABLE faq USING fts5(row UNINDEXED, question, answer, tokenize='unicode61')")
@@ -1173,6 +1174,17 @@ class Index:
             return None
         skus = [sku for sku, (name, _) in self._docs.items() if w in name]
         return skus[0] if len(skus) == 1 else None
+
+    def named_by(self, w: str) -> list[Product]:
+        """The products whose own name (not brand or category alone) has the word as a word."""
+        return [p for p in self.catalog.products.values() if _word_in(w, set(words(p.name)))]
+
+    @property
+    def locations(self) -> frozenset[str]:
+        """The store's own places, as the catalog writes them ("Aisle 3", "Glass Case")."""
+        if self._locations is None:
+            self._locations = frozenset(p.location for p in self.catalog.products.values() if p.location)
+        return self._locations
 
     def knows_code(self, w: str) -> bool:
         """A model code as typed ("bp3000", "a25") is in some product's name, however the name spaces or dots it

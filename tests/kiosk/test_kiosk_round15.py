@@ -67,3 +67,44 @@ def test_a_thing_its_description_says_it_is_before_a_participle_is_that_kind():
 def test_a_thing_had_made_or_done_is_shaped_like_a_service(q, shaped):
     from agent.kiosk.planner import _SERVICE_ASK
     assert bool(_SERVICE_ASK.search(q)) is shaped
+
+
+# A made-up skate shop: a product and a service both about bearings
+_SKATE = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "S1,Spinwell Bearing Cleaning Unit,Spinwell,Maintenance,24.95,Bin 3,6,,Screw-top canister to wash and re-lube bearings.\n"
+          "S2,Spinwell Reds Bearings (16-pack),Spinwell,Bearings,34.95,Counter,20,,Pre-lubricated skate bearings.\n"
+          "S3,Reynolds Wrap Aluminum Foil 50 sq ft,Reynolds,Cooking,6.49,Aisle 3,12,,Heavy-duty foil for grills.\n")
+_SKATE_FAQ = ("question,answer\n"
+              "Do you clean bearings?,We clean and re-lube a set of 16 bearings for $15 while you wait.\n"
+              "Where is the skate rental desk?,Skate rentals are at the front desk by the entrance.\n")
+
+
+def test_where_is_a_thing_is_its_place_not_a_service_row():
+    k = text_kiosk(_SKATE, _SKATE_FAQ)
+    a = k.ask("where is the thing u use 2 clean ur bearings")
+    assert "Bin 3" in a.answer and "$15" not in a.answer, a.answer
+    # the service is still the answer when it is what was asked, and a row that says where still answers "where"
+    assert "$15" in k.ask("do u clean bearings").answer
+    assert "front desk" in k.ask("where is the skate rental").answer
+
+
+def test_tinfoil_is_aluminum_foil():
+    assert "Aisle 3" in text_kiosk(_SKATE, _SKATE_FAQ).ask("wheres the tinfoil").answer
+
+
+# A made-up radio and first-aid counter
+_RADIO = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "R1,Kenwa TK-3402 Handheld Transceiver,Kenwa,Handheld Radios,109.95,Wall A,6,,A rugged two-way radio for the hills.\n"
+          "R2,Kenwa TS-590 HF Base Transceiver,Kenwa,Base Stations,1299.00,Display Case,2,,A desk radio for long distance contacts.\n"
+          "R3,Medisorb Transparent Film Dressing 4-Pack,Medisorb,First Aid,7.99,Rack C,12,,Thin dressings that keep water out.\n"
+          "R4,Gauze Pads 10-Pack,CarePlus,First Aid,3.49,Rack C,20,,Sterile cotton gauze pads.\n")
+
+
+def test_a_makers_name_no_everyday_word_is_typed_before_another_name_for_the_thing():
+    k = text_kiosk(_RADIO)
+    # "medisorb" names one product: the closest match, whatever the shopper calls the thing
+    a = k.ask("where r the medisorb patches").answer
+    assert a == "We don't have anything called medisorb patches; the closest match is Medisorb Transparent Film Dressing 4-Pack in Rack C.", a
+    # "kenwa" names two: the one the words mean (a walkie talkie is the handheld), when it stands clear
+    a = k.ask("wheres the kenwa walkie talkie").answer
+    assert "Kenwa TK-3402 Handheld Transceiver in Wall A" in a and "closest" in a, a
