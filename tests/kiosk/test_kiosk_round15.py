@@ -108,3 +108,20 @@ def test_a_makers_name_no_everyday_word_is_typed_before_another_name_for_the_thi
     # "kenwa" names two: the one the words mean (a walkie talkie is the handheld), when it stands clear
     a = k.ask("wheres the kenwa walkie talkie").answer
     assert "Kenwa TK-3402 Handheld Transceiver in Wall A" in a and "closest" in a, a
+
+
+_GUARD = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "L1,Laerdal Pocket Mask,Laerdal,Rescue,18.99,Aisle 2,10,,A CPR mask with a one-way valve.\n"
+          "L2,Fox 40 Whistle,Fox 40,Rescue,6.99,Counter,30,,A pealess whistle.\n")
+_GUARD_FAQ = ("question,answer\n"
+              "Do you offer lifeguard classes?,Lifeguard classes are $295 and include a Laerdal pocket mask.\n")
+
+
+def test_an_faq_answer_that_names_a_product_passes_the_check():
+    from agent.kiosk.checker import Facts, check_sentence
+    k = text_kiosk(_GUARD, _GUARD_FAQ)
+    a = k.ask("how much 2 take the lifeguard class")
+    assert "$295" in a.answer and "Laerdal pocket mask" in a.answer, a.answer
+    # a sentence that names a product the row does not is still refused
+    row = k.catalog.faq[0]
+    assert check_sentence("Lifeguard classes include a Fox 40 Whistle.", Facts([], [row], "$", k.catalog))
