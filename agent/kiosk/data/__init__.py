@@ -200,6 +200,16 @@
 # "tinfoil", "gundrook", "soy been hulz", "do u sell tents" answered yes with tent stakes, "a bottle of water" given a
 # fragrance booster named "Spring Waters", and store questions in the shopper's words ("my grow kit never grew anything
 # can i get a new one", "how much 4 shower coins", "do u guys pick up laundry from my apt", "machine took my quarters").
+# "blind251".."blind256" (Ukrainian bakery and deli, figure skating and ice rink pro shop, beach volleyball and lifeguard
+# supply shop, aquarium public gift shop, cheerleading and dance team uniform shop, car dealership parts and accessories
+# counter) were written blind and sealed, then scored first-run with the model warmed up at 42b6434 (round 16) at 90%, 100%,
+# 90%, 95%, 97.5% and 92.5% (avg 94.2%, 0 invented). Their misses: "how much 2 take the lifeguard class" answered "Sorry, I
+# can't answer that reliably" (its FAQ row's answer failed the check), store questions in the shopper's words ("do u guys
+# bring groceries to my house how much", "can u do food for a party like 10 ppl", "can u save something for me til tmrw",
+# "do u guys put the battery in 4 me how much"), "u have any sushi" answered with a poppy seed roll, "the smoked fish",
+# misspellings ("daffin finz", "aloe vara jel"), things described ("the lines u put in the sand for the court", "the
+# shopping bag with seaweed on it", "puffy slipper things dancers wear 2 stay warm", "things that stop ppl stealing my
+# rims", "the thing that blocks the sun on the windshield").
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -241,4 +251,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind227", "blind228", "blind229", "blind230", "blind231", "blind232",
                      "blind233", "blind234", "blind235", "blind236", "blind237", "blind238",
                      "blind239", "blind240", "blind241", "blind242", "blind243", "blind244",
-                     "blind245", "blind246", "blind247", "blind248", "blind249", "blind250")}
+                     "blind245", "blind246", "blind247", "blind248", "blind249", "blind250",
+                     "blind251", "blind252", "blind253", "blind254", "blind255", "blind256")}
