@@ -109,6 +109,9 @@ _NAME_ON = re.compile(r"\b(?:write|put|paint|print|add)\s+(?:[a-z']+\s+){0,3}?na
                       r"|\bnames?\s+(?:put|written|printed|painted)\s+(?=on\b|onto\b)")
 # "can u put in a graphics card": installing it ("put it in the dishwasher" is a use, the thing before "in")
 _PUT_IN = re.compile(r"\bput\s+in\s+(?=(?:a|an|the|my|new|some|this|these|our)\b)")
+# "can u put the battery in 4 me": the same, the thing said before "in"
+_PUT_X_IN = re.compile(r"\bput\s+(?P<what>(?:a|an|the|my|new|some|this|these|our)\s+(?:[a-z0-9'-]+\s+){0,3}?[a-z0-9'-]+)\s+in\b"
+                       r"(?=\s+(?:for|4)\s+(?:me|us)\b|\s*[?!.]*\s*$|\s+(?:how|pls|please|too|today|while)\b)")
 # "get my skis waxed", "have my jeans taken up": the shopper's thing done to -- a service
 _DONE_TO = re.compile(r"\b(?:get|getting|got|have|having|need)\s+(?:my|our|these|this|the|some|a|an)\s+(?:[a-z']+\s+){1,3}?(?P<done>[a-z]{3,}ed)\b"
                       # "how much to develop a roll of film", "how much does it cost to join the drawing night"
@@ -276,7 +279,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     text = _PUT_ON.sub(lambda m: "fitting " + m["what"], text)
     text = _THING_THAT_DOES.sub(r"\1 \2", text)
     text = _NAME_ON.sub("personalize ", text)
-    text = _PUT_IN.sub("install ", text)
+    text = _PUT_X_IN.sub(lambda m: "install " + m["what"], _PUT_IN.sub("install ", text))
     text = _STAFF.sub(" staff employee ", _MONEY_OFF.sub(" discount ", text))
     text = _CHEAPER_LATER.sub("discount ", text)
     text = _TILL.sub("until ", text)

@@ -125,3 +125,16 @@ def test_an_faq_answer_that_names_a_product_passes_the_check():
     # a sentence that names a product the row does not is still refused
     row = k.catalog.faq[0]
     assert check_sentence("Lifeguard classes include a Fox 40 Whistle.", Facts([], [row], "$", k.catalog))
+
+
+_PARTS = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "P1,Voltmax Starting Battery Group 24F,Voltmax,Batteries,179.95,Aisle 1,4,,A 12 volt car battery.\n"
+          "P2,Voltmax Key Fob Battery 2-pack,Voltmax,Batteries,5.99,Counter,30,,Coin cells for key fobs.\n")
+_PARTS_FAQ = ("question,answer\n"
+              "Do you install the parts you sell?,Battery installation is $35 and wiper blades are fitted free.\n")
+
+
+@pytest.mark.parametrize("q", ["do u guys put the battery in 4 me how much", "can u put the battery in 4 me"])
+def test_put_the_thing_in_for_me_is_installing_it(q):
+    a = text_kiosk(_PARTS, _PARTS_FAQ).ask(q)
+    assert a.kind == "faq" and "$35" in a.answer, (q, a.answer)
