@@ -210,6 +210,14 @@
 # misspellings ("daffin finz", "aloe vara jel"), things described ("the lines u put in the sand for the court", "the
 # shopping bag with seaweed on it", "puffy slipper things dancers wear 2 stay warm", "things that stop ppl stealing my
 # rims", "the thing that blocks the sun on the windshield").
+# "blind257".."blind262" (skateboard deck and longboard shop, Hawaiian and Pacific Islander grocery, orchid and
+# carnivorous plant nursery, harp and piano sheet music store, model rocketry and astronomy shop, truck stop travel center
+# store) were written blind and sealed, then scored first-run with the model warmed up at dbd12d2 at 92.5%, 97.5%, 100%,
+# 97.5%, 97.5% and 92.5% (avg 96.25%, 0 invented). Their misses: "where r the powell peralta boards" and "how much is the
+# little plastic board" answered with the board assembly row, "penny boards", "any sugar free red bull" answered yes
+# without its stock, "is the beethoven sonatas vol 1 ok 4 a beginner" (labelled advanced), store questions in the shopper's
+# words ("can u mail snacks 2 my cousin in california", "can u guys line up the mirrors in my telescope how much", "whats
+# it cost 2 weigh my rig"), "the stuff u put in the diesel exhaust tank".
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -252,4 +260,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind233", "blind234", "blind235", "blind236", "blind237", "blind238",
                      "blind239", "blind240", "blind241", "blind242", "blind243", "blind244",
                      "blind245", "blind246", "blind247", "blind248", "blind249", "blind250",
-                     "blind251", "blind252", "blind253", "blind254", "blind255", "blind256")}
+                     "blind251", "blind252", "blind253", "blind254", "blind255", "blind256",
+                     "blind257", "blind258", "blind259", "blind260", "blind261", "blind262")}
