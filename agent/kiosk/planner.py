@@ -189,6 +189,8 @@ _SERVICE_ASK = re.compile(
     r"(?=\s*[?!.,]*\s*$|\s+(?:how|what|when|for|by|here|pls|please|today|tomorrow)\b)", re.I)
 _WHERE_IS_THING = re.compile(r"^\s*(?:where\s*(?:'s|s|is|are|r|re)\b|where\s+(?:do|does)\s+(?:you|u|ya)\s+(?:guys\s+)?(?:keep|have|put|stock)\b"
                              r"|where\s+(?:can|do)\s+i\s+find\b)", re.I)
+# "where r the X", "how much is the X": the place or price of a thing
+_THING_FACT = re.compile(_WHERE_IS_THING.pattern + r"|^\s*how\s+much\s+(?:is|are|r|for)\s+(?:the|a|an|that|those|these)\b", re.I)
 _CODE = re.compile(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{3,}")  # "bp3000", "a25": letters and digits both
 _SELL = re.compile(r"\b(?:sell|sells|selling|carry|carries|stock)\b", re.I)
 # "do u do 1 on 1 pilates lessons": a service asked for by its name -- or a thing the store may not have at all ("do you
@@ -436,8 +438,11 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.
     # Not "where are the puncture patches": a place question whose thing (the head word) a product is named by and the
     # row lacks ("Can you fix a puncture?").
+    # Nor "where r the powell peralta boards", "how much is the little plastic board": the place or price of a thing,
+    # not a row of a service on such things that says neither a place nor is asked as one.
     if (not full and not it.dietary and best_faq is not None and matches and matches[0].coverage >= 0.5 and matches[0].missed
             and not (_asks_product_place(it, matches[0], best_faq) and not best_faq.head_hit)
+            and not (_THING_FACT.search(it.text) and not _says_place(best_faq.entry, index))
             and set(matches[0].missed) <= best_faq.asked_terms
             and all(q.split < 0 or q.terms[i].pos < q.split for i in matches[0].missed)  # not "a lead for my puppy"
             # not "a 2lb dive weight" in a dive shop: a word other products are named by, before the thing, says what kind

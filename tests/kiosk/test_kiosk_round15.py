@@ -138,3 +138,21 @@ _PARTS_FAQ = ("question,answer\n"
 def test_put_the_thing_in_for_me_is_installing_it(q):
     a = text_kiosk(_PARTS, _PARTS_FAQ).ask(q)
     assert a.kind == "faq" and "$35" in a.answer, (q, a.answer)
+
+
+_DECKS = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "K1,Ridgeway Skull Reissue Deck 10.0,Ridgeway,Decks,89.95,Wall B,3,,An old-school shaped deck.\n"
+          "K2,Cruzo Original 22 Complete,Cruzo,Cruisers,119.99,Wall C,9,,A plastic mini cruiser.\n"
+          "K3,Fizzbolt Energy Sugar Free 12 oz,Fizzbolt,Drinks,3.29,Cooler 1,36,sugar-free,An energy drink.\n")
+_DECKS_FAQ = ("question,answer\n"
+              "Do you put griptape on and assemble boards?,Assembly is free with any deck; boards bought elsewhere are $10.\n")
+
+
+def test_where_are_a_makers_boards_is_a_place_not_the_assembly_row():
+    a = text_kiosk(_DECKS, _DECKS_FAQ).ask("where r the ridgeway boards")
+    assert "Wall B" in a.answer and "$10" not in a.answer, a.answer
+
+
+def test_any_with_a_label_says_the_stock_too():
+    a = text_kiosk(_DECKS, _DECKS_FAQ).ask("any sugar free fizzbolt").answer
+    assert a.startswith("Yes, Fizzbolt Energy Sugar Free 12 oz is sugar-free.") and "in stock" in a, a
