@@ -218,6 +218,14 @@
 # without its stock, "is the beethoven sonatas vol 1 ok 4 a beginner" (labelled advanced), store questions in the shopper's
 # words ("can u mail snacks 2 my cousin in california", "can u guys line up the mirrors in my telescope how much", "whats
 # it cost 2 weigh my rig"), "the stuff u put in the diesel exhaust tank".
+# "blind263".."blind268" (hotel lobby gift and sundries shop, Persian grocery and bakery, bouldering gym front desk shop,
+# vintage video game and retro console shop, horse racing track souvenir and snack stand, beauty school student supply
+# store) were written blind and sealed, then scored first-run with the model warmed up at 2d38618 at 95%, 97.5%, 97.5%,
+# 92.5%, 97.5% and 97.5% (avg 96.25%, 0 invented). Their misses: "what time do u close tonite" answered with an umbrella
+# (the lexicon's "tonite"?), store questions in the shopper's words ("can u mail my souvenirs home", "how far ahead do i
+# need 2 order a pastry tray 4 a party", "can u guys put a new save battery in my pokemon game how much", "is there like a
+# street fighter tourney or somethin", "do u guys drop stuff off at my school"), "do u sell ps5" answered yes with a
+# PlayStation 1, "beestmaker hang bord", "need some h2o where is it".
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -261,4 +269,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind239", "blind240", "blind241", "blind242", "blind243", "blind244",
                      "blind245", "blind246", "blind247", "blind248", "blind249", "blind250",
                      "blind251", "blind252", "blind253", "blind254", "blind255", "blind256",
-                     "blind257", "blind258", "blind259", "blind260", "blind261", "blind262")}
+                     "blind257", "blind258", "blind259", "blind260", "blind261", "blind262",
+                     "blind263", "blind264", "blind265", "blind266", "blind267", "blind268")}
