@@ -232,7 +232,14 @@ _FOR_SALE = re.compile(r"\b(?:for|4)\s+sale\b")
 _DO_YOU_KEEP = re.compile(r"\b(do|did|does)\s+(you|u|ya|yall|y'all|you\s+guys|they)\s+keep\b", re.I)
 
 
+# Texting's spellings of times ("close tonite", "hold it til tmrw"): the words, so they read as times, not as things
+_TEXTED_TIMES = {"tonite": "tonight", "2nite": "tonight", "2night": "tonight", "tmrw": "tomorrow", "tmr": "tomorrow",
+                 "tmrow": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow", "2day": "today", "tdy": "today", "wknd": "weekend"}
+_TEXTED_TIME = re.compile(r"\b(?:" + "|".join(_TEXTED_TIMES) + r")\b", re.I)
+
+
 def plan(question: str, index: Index, currency: str = "$") -> Plan:
+    question = _TEXTED_TIME.sub(lambda m: _TEXTED_TIMES[m.group(0).lower()], question)
     if m := _NAMED_THEN_IT.match(question):
         question = f"{m['v']} the {m['x'].strip()} {m['y'].strip()}?"
     question = _OPEN_WHEN.sub("open hours ", _ARE_YOU_OPEN.sub("open hours", question))

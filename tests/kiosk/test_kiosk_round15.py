@@ -156,3 +156,18 @@ def test_where_are_a_makers_boards_is_a_place_not_the_assembly_row():
 def test_any_with_a_label_says_the_stock_too():
     a = text_kiosk(_DECKS, _DECKS_FAQ).ask("any sugar free fizzbolt").answer
     assert a.startswith("Yes, Fizzbolt Energy Sugar Free 12 oz is sugar-free.") and "in stock" in a, a
+
+
+_LOBBY = ("sku,name,brand,category,price,location,stock,tags,description\n"
+          "H1,Totes Auto Open Compact Umbrella,Totes,Travel,22.00,Wall B,5,,An umbrella that opens at a button.\n"
+          "H2,Spring Water 20 oz,Crystal,Drinks,1.99,Fridge 1,30,,Bottled spring water.\n")
+_LOBBY_FAQ = ("question,answer\n"
+              "What are your hours?,The shop is open every day from 6:30am to 11pm.\n"
+              "Do you hold tournaments?,Friday Night Fights is a tournament every Friday at 7pm.\n")
+
+
+@pytest.mark.parametrize("q,want", [("what time do u close tonite", "11pm"), ("need some h2o where is it", "Fridge 1"),
+                                    ("is there like a tourney or somethin", "7pm")])
+def test_texting_words_for_times_water_and_tournaments(q, want):
+    a = text_kiosk(_LOBBY, _LOBBY_FAQ).ask(q).answer
+    assert want in a and "Umbrella" not in a, (q, a)
