@@ -226,6 +226,13 @@
 # need 2 order a pastry tray 4 a party", "can u guys put a new save battery in my pokemon game how much", "is there like a
 # street fighter tourney or somethin", "do u guys drop stuff off at my school"), "do u sell ps5" answered yes with a
 # PlayStation 1, "beestmaker hang bord", "need some h2o where is it".
+# "blind269".."blind274" (curling club pro shop, Cuban bakery and cafe counter, electric guitar pedal and amp shop, baby
+# swim and swimwear shop, church bookstore and cafe, motorsport racetrack merchandise stand) were written blind and sealed,
+# then scored first-run with the model warmed up at 13bfa1c at 100%, 95%, 100%, 97.5%, 97.5% and 90% (avg 96.7%, 0
+# invented). Their misses: "how much r the tortikas de moron" read as abuse ("moron" is the town), "how much is a cafecito"
+# answered with the Cafecito Club row, "do u sell car seats" and "u guys got beer" answered yes with a float and with
+# sunglasses, "do u guys bring stuff to ur house" (delivery), "how much 4 the scanner radio not the headset", "the big 1/24
+# diecast car", "the stuff so i dont get sunburned".
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -270,4 +277,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind245", "blind246", "blind247", "blind248", "blind249", "blind250",
                      "blind251", "blind252", "blind253", "blind254", "blind255", "blind256",
                      "blind257", "blind258", "blind259", "blind260", "blind261", "blind262",
-                     "blind263", "blind264", "blind265", "blind266", "blind267", "blind268")}
+                     "blind263", "blind264", "blind265", "blind266", "blind267", "blind268",
+                     "blind269", "blind270", "blind271", "blind272", "blind273", "blind274")}
