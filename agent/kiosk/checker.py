@@ -129,8 +129,8 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
     if _NOT_CARRIED.search(s) and not facts.not_carried_ok and not any(_NOT_CARRIED.search(fold(f.answer)) for f in facts.faq):
         problems.append("says the store does not carry it, but the facts list it")
 
-    negated = bool(_NEG.search(s))
     claims = blank_out(s, [fold(p.name) for p in named])  # "Vegetarian Dog Treats" is a name, not a dietary claim
+    negated = bool(_NEG.search(claims))  # ...nor is the "no" in "Yoru no Ume Yokan" a denial
     for word, tag in _DIET_WORDS.items():
         if re.search(rf"\b{re.escape(word)}\b", claims) and named:
             has = [tag in p.tags for p in named]

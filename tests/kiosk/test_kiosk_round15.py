@@ -171,3 +171,11 @@ _LOBBY_FAQ = ("question,answer\n"
 def test_texting_words_for_times_water_and_tournaments(q, want):
     a = text_kiosk(_LOBBY, _LOBBY_FAQ).ask(q).answer
     assert want in a and "Umbrella" not in a, (q, a)
+
+
+def test_a_no_inside_a_products_name_is_no_denial():
+    shop = ("sku,name,brand,category,price,location,stock,tags,description\n"
+            "T1,Hana no Mori Yokan Bean Jelly,Hana,Sweets,27.00,Counter,11,vegan;gluten-free,Sweet azuki bean jelly.\n"
+            "T2,Matcha Latte Mix,Hana,Tea,12.00,Shelf 1,5,,Sweetened matcha with milk powder.\n")
+    a = text_kiosk(shop).ask("is the yokan vegan").answer
+    assert a == "Yes, Hana no Mori Yokan Bean Jelly is vegan.", a
