@@ -233,6 +233,14 @@
 # answered with the Cafecito Club row, "do u sell car seats" and "u guys got beer" answered yes with a float and with
 # sunglasses, "do u guys bring stuff to ur house" (delivery), "how much 4 the scanner radio not the headset", "the big 1/24
 # diecast car", "the stuff so i dont get sunburned".
+# "blind275".."blind280" (Sri Lankan and South Indian grocery, snowmobile and ATV parts counter, tea ceremony and Japanese
+# ceramics shop, zoo gift shop, kids' science and STEM toy store, wedding cake and dessert bakery counter) were written blind
+# and sealed, then scored first-run with the model warmed up at e6cd79e (code of 13bfa1c, the last change of stop 17) at
+# 97.5%, 95%, 97.5%, 97.5%, 95% and 95% (avg 96.25%, 0 invented). Their misses: "is the yokan vegan" answered "Sorry, I
+# can't answer that reliably" (the checker read the "no" in "Yoru no Ume Yokan" as a denial; fixed after), "do u sell arrack
+# or beer" answered yes with ginger beer, "how much do u guys charge 2 put a belt on my sled" (the install row), "spikes 4 my
+# sled track", "popsicles", "butterfly grow kit", "the little car kit that runs on sunlight", "caek popz", "the flower made
+# out of icing".
 SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.jsonl")
         for name in ("sample", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
                      "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
@@ -278,4 +286,5 @@ SETS = {name: (f"{name}_catalog.csv", f"{name}_faq.csv", f"{name}_questions.json
                      "blind251", "blind252", "blind253", "blind254", "blind255", "blind256",
                      "blind257", "blind258", "blind259", "blind260", "blind261", "blind262",
                      "blind263", "blind264", "blind265", "blind266", "blind267", "blind268",
-                     "blind269", "blind270", "blind271", "blind272", "blind273", "blind274")}
+                     "blind269", "blind270", "blind271", "blind272", "blind273", "blind274",
+                     "blind275", "blind276", "blind277", "blind278", "blind279", "blind280")}
