@@ -58,7 +58,9 @@ _PRICE = re.compile(r"\b(how\s+much|price\w*|cost(?:s|ing|ly)?|expensive|cheap\w
 _STOCK = re.compile(r"\b(in\s+stock|out\s+of\s+stock|stock|any\s+left|sold\s+out|how\s+many|left|available|availability|run\s+out|restock\w*)\b")
 _AVAIL = re.compile(r"\b(do|does|did)\s+(you|u|the\s+store|this\s+store|ya|yall|y'all|you\s+all|u\s+guys)\s+(have|sell|carry|stock|got|do|offer)|\b(have|got)\s+(you\s+)?any\b|\bis\s+there\b|\bare\s+there\b|\bcan\s+i\s+(get|buy)\b|\bdo\s+you\s+guys\s+(have|sell)\b|\bi\s+(need|want|am\s+looking\s+for|m\s+looking\s+for)\b|\blooking\s+for\b|\bselling\b|^(?:i\s+)?(?:need|want)\s+(?:a|an|some|the)\b"
                     # "any sugar free red bull": "(have you got) any X" with the first words left out
-                    r"|^\s*any\b(?!\s+(?:idea|way|chance|reason|time|how|why|other)\b)")
+                    r"|^\s*any\b(?!\s+(?:idea|way|chance|reason|time|how|why|other)\b)"
+                    # "u guys got beer": "have you got" as texted
+                    r"|^\s*(?:do\s+)?(?:you|u|ya)\s+(?:guys\s+)?got\b")
 
 # Constraint name -> (tag that says yes, tag that says no) for dietary questions.
 DIETARY_TAGS: dict[str, tuple[str, str | None]] = {

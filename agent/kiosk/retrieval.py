@@ -1086,7 +1086,12 @@ class Index:
             if not any(_covers(u.alternatives, text) for u in purpose):
                 return False
         # a looser fix counted when the product matched ("flea sprey")
-        if not any(all(_word_in(w, own) for w in a.split()) and _word_in(a.split()[-1], ends) for a in t.alternatives | t.weak):
+        # (an everyday meaning of the word that is only the product's brand is not its kind: "beer" -> "fosters" is no
+        # Foster Grant sunglasses; the brand typed itself still is)
+        brand_only = brand - set(words(f"{p.name} {p.category}"))
+        if not any(all(_word_in(w, own) for w in a.split()) and _word_in(a.split()[-1], ends)
+                   and not (a != t.word and brand_only and all(_word_in(w, brand_only) for w in a.split()))
+                   for a in t.alternatives | t.weak):
             return False
         # "do you sell flowers" -- a card with lilies on it: asked for a kind of thing (in the plural) by another name than
         # the product's, a product whose category's head noun its name or description says it is, is that other kind

@@ -179,3 +179,15 @@ def test_a_no_inside_a_products_name_is_no_denial():
             "T2,Matcha Latte Mix,Hana,Tea,12.00,Shelf 1,5,,Sweetened matcha with milk powder.\n")
     a = text_kiosk(shop).ask("is the yokan vegan").answer
     assert a == "Yes, Hana no Mori Yokan Bean Jelly is vegan.", a
+
+
+def test_an_everyday_meaning_that_is_only_a_brand_is_not_the_kind():
+    # the lexicon's beers include "fosters"; a Foster Grant pair of sunglasses is no beer, however the shopper asks
+    shop = ("sku,name,brand,category,price,location,stock,tags,description\n"
+            "S1,Polarized Wraparound Sunglasses,Foster Grant,Sun Care,22.99,Wall A,16,,Lightweight wraparound sunglasses.\n"
+            "S2,Sunscreen SPF 50 3oz,Shade,Sun Care,9.99,Counter,8,,Water resistant lotion.\n")
+    for q in ("do u sell beer", "u guys got beer"):
+        a = text_kiosk(shop).ask(q)
+        assert a.kind == "not_carried" and not a.answer.startswith("Yes"), (q, a.answer)
+    # the brand typed itself still finds it
+    assert text_kiosk(shop).ask("do u sell foster grant").answer.startswith("Yes, Polarized Wraparound Sunglasses")
