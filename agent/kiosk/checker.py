@@ -108,11 +108,13 @@ def check_sentence(sentence: str, facts: Facts) -> list[str]:
         # Compared as plain words, the way mentions() reports them ("peat-free" -> "peat free").
         own = {_words(form) for p in facts.products for form in (fold(p.name), _core(fold(p.name)))}
         s_words = _words(s)
-        # ...nor is the store's own FAQ answer, quoted: "includes a Laerdal pocket mask" names the mask as the row does
-        said = [f" {_words(fold(f'{f.question} {f.answer}'))} " for f in facts.faq]
+        said: list[str] | None = None
         for phrase, prods in names.mentions(s):
             if phrase in own or any(phrase in o and _within(phrase, o, s_words) for o in own):
                 continue
+            # ...nor is the store's own FAQ answer, quoted: "includes a Laerdal pocket mask" names the mask as the row does
+            if said is None:
+                said = [f" {_words(fold(f'{f.question} {f.answer}'))} " for f in facts.faq]
             if any(f" {phrase} " in fs for fs in said):
                 continue
             for p in prods:

@@ -29,7 +29,7 @@ from agent.kiosk.intent import (
     is_age_constraint,
     strip_constraints,
 )
-from agent.kiosk.meaning import DESCRIBED_MIN_SCORE, MIN_FAQ_GAP, SERVICE_OVER_WORDS_SCORE, Nearest
+from agent.kiosk.meaning import DESCRIBED_MIN_SCORE, MIN_AMONG_GAP, SERVICE_OVER_WORDS_SCORE, Nearest
 from agent.kiosk.retrieval import NOUN_STOPWORDS, SPLIT_WORDS, FaqMatch, Index, Match, Query, Term
 from agent.kiosk.text import GENERIC_WORDS, SOFT_WORDS, STOPWORDS, fold, split_sentences, stem, words
 
@@ -370,25 +370,25 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # about it -- the keyboard's price or the pram's place is not what was asked.
     # ("how much to sharpen a serrated knife": a label word the row itself speaks of is no dietary question)
     # (not "where is the thing u use 2 clean ur bearings": a place asked for a thing, not the service that cleans them)
+    by_its_name = DIETARY not in it.kinds and bool(_DO_YOU_DO.search(it.text))  # "do you do/offer X"
     if (not _WHERE_IS_THING.search(it.text) and (service := index.service_row(q)) is not None and (DIETARY not in it.kinds or all(
             fold_contains(service.entry.question + " " + service.entry.answer, c.replace("-", " ")) for c in it.dietary))):
         # ...unless another row clearly means the service asked ("1 on 1 pilates lessons": private sessions, not the
         # "rent a mat for class" row that shares the word for lessons)
-        if (_DO_YOU_DO.search(it.text) and DIETARY not in it.kinds
-                and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)) is not None):
-            return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
-        return Plan("faq", it, faq=service.entry, sentences=_sentences(service.entry.answer, index), asked=asked)
+        if by_its_name and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)) is not None:
+            return _faq_plan(it, row_m.entry, index, asked)
+        return _faq_plan(it, service.entry, index, asked)
     # "can i shoot at your range": the store's own thing, that no product is named by and an FAQ row's question names
     if not use_faq and DIETARY not in it.kinds and (row := _yours(it.text, q, faqs, index)) is not None:
-        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+        return _faq_plan(it, row.entry, index, asked)
     # "how much to get my skis waxed": the thing done is the store's service, not the Waxing Iron
     # (also over a row that has the words only in passing in its answer: "bows that have been shot or tuned are final sale")
     if ((not use_faq or (best_faq is not None and not best_faq.asked_terms)) and DIETARY not in it.kinds and (done := _DONE_TO.search(text))
             and (row := index.done_to_row(q, done["done"] or done["verb"] or done["ask"], said_only=not done["done"])) is not None):
-        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+        return _faq_plan(it, row.entry, index, asked)
     # "how much to put an eye splice in my line": a thing no product is, that an FAQ row offers at a price
     if not use_faq and not full and PRICE in it.kinds and DIETARY not in it.kinds and (row := index.offered_thing(q)) is not None:
-        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+        return _faq_plan(it, row.entry, index, asked)
     # "can i control the fluval light from my phone", "can i use flourish in my saltwater tank": a use of one named
     # product, answered from its labels and description (after the services: "can i return the kettle" is one)
     if (not use_faq and not it.dietary and not it.kinds & {PRICE, STOCK, LOCATION}
@@ -409,25 +409,24 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     # dyed discs are final sale" for "how much 2 get a disc dyed")
     if (use_faq and best_faq is not None and service_shaped
             and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)) and row_m.entry is not best_faq.entry):
-        return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
+        return _faq_plan(it, row_m.entry, index, asked)
     # "where is the thing u use 2 clean ur bearings": where a thing is, not the row of the service done to what it is for,
     # unless the row says where something is
     if use_faq and best_faq is not None and _WHERE_IS_THING.search(it.text) and not _says_place(best_faq.entry, index):
         use_faq = False
     if use_faq:
         assert best_faq is not None
-        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
+        return _faq_plan(it, best_faq.entry, index, asked)
     # "do league bowlers get a discount", "i bowl in a league do i get anything off": a matter of the store (a discount,
     # parking, points) that no product speaks of is the row whose question names it, whoever the shopper says they are
     if not use_faq and DIETARY not in it.kinds and (row := _store_matter_row(q, faqs, index)) is not None:
-        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+        return _faq_plan(it, row.entry, index, asked)
     # "can u make my gold ring smaller how much": a service asked in the shopper's own words, which no row's words match
     # ("Do you resize rings?") -- the row that means it, if one clearly does
     if service_shaped and (row_m := index.by_meaning.nearest_faq(question)):
-        return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
-    if (DIETARY not in it.kinds and _DO_YOU_DO.search(it.text)
-            and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE))):
-        return Plan("faq", it, faq=row_m.entry, sentences=_sentences(row_m.entry.answer, index), asked=asked)
+        return _faq_plan(it, row_m.entry, index, asked)
+    if by_its_name and (row_m := index.by_meaning.nearest_faq(question, min_score=SERVICE_OVER_WORDS_SCORE)):
+        return _faq_plan(it, row_m.entry, index, asked)
 
     # A store question that only partly matches an FAQ row ("can I bring my dog in?") still beats "we don't carry".
     # ...unless the thing asked about is a product and the row does not mention it ("where do I order a coffee").
@@ -440,7 +439,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             and not (_SELL.search(it.text) and not best_faq.head_hit)
             # "nitro fuel for rc cars": a row about what the thing is for (RC car repairs), none of the thing itself
             and index.faq_mentions_thing(q, best_faq.entry)):
-        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
+        return _faq_plan(it, best_faq.entry, index, asked)
 
     # "can I return dog food": the product has every word but the one the FAQ row's question is about -- the service.
     # Not "where are the puncture patches": a place question whose thing (the head word) a product is named by and the
@@ -455,7 +454,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
             # not "a 2lb dive weight" in a dive shop: a word other products are named by, before the thing, says what kind
             and not (q.head >= 0 and any(q.terms[i].pos < q.terms[q.head].pos and index.is_name_word(q.terms[i].word)
                                          for i in matches[0].missed))):
-        return Plan("faq", it, faq=best_faq.entry, sentences=_sentences(best_faq.entry.answer, index), asked=asked)
+        return _faq_plan(it, best_faq.entry, index, asked)
 
     # Nothing has the words in its name or category: an everyday name may be in a description ("beers": "Italian lager"),
     # and where a thing is may be named like it ("where do I get a coffee": the Coffee Bar).
@@ -493,7 +492,7 @@ def plan(question: str, index: Index, currency: str = "$") -> Plan:
     covering = index.faq_covering(q, exact_head=AVAILABILITY in it.kinds) if not it.dietary else None
     if (covering is not None and covering[1] >= 0.6 and all(covering[1] > m.strict + 1e-9 for m in matches)
             and (AVAILABILITY not in it.kinds or index.faq_has_thing(q, covering[0].entry))):
-        return Plan("faq", it, faq=covering[0].entry, sentences=_sentences(covering[0].entry.answer, index), asked=asked)
+        return _faq_plan(it, covering[0].entry, index, asked)
 
     if not q.terms:
         if it.kinds:
@@ -557,7 +556,7 @@ def _described(question: str, asked: str, index: Index) -> Nearest | None:
     desc = " ".join(_ASK_LEAD.sub("", fold(question)).strip(" ?!.").split())
     if not desc or desc == asked:
         return None
-    return index.by_meaning.nearest(desc, min_score=_floor(desc))
+    return index.by_meaning.nearest(desc, min_score=DESCRIBED_MIN_SCORE if len(desc.split()) >= 3 else None)
 
 
 def _only_named(q: Query, asked: str, index: Index) -> Product | None:
@@ -573,21 +572,19 @@ def _only_named(q: Query, asked: str, index: Index) -> Product | None:
         return next(iter(found.values()))
     if not 2 <= len(found) <= 3:
         return None
-    scores = [(p, s) for p, s in index.by_meaning.ranked(asked, len(index.catalog.products)) if p.sku in found]
-    if len(scores) < 2 or scores[0][1] - scores[1][1] < MIN_FAQ_GAP:
-        return None
-    return scores[0][0]
+    near = index.by_meaning.nearest(asked, min_score=float("-inf"), min_gap=MIN_AMONG_GAP, among=frozenset(found))
+    return near.product if near else None
 
 
-def _floor(text: str) -> float | None:
-    """Three words or more carry more meaning than a bare name, so the bar for them is lower."""
-    return DESCRIBED_MIN_SCORE if len(text.split()) >= 3 else None
+def _faq_plan(it: Intent, entry: FaqEntry, index: Index, asked: str) -> Plan:
+    """The FAQ row's own answer, sentence by sentence."""
+    return Plan("faq", it, faq=entry, sentences=_sentences(entry.answer, index), asked=asked)
 
 
 def _off_topic_or_row(it: Intent, question: str, index: Index, asked: str) -> Plan:
     """"what day does fresh basil n herbs come in": no word of it is the store's, but an FAQ row clearly means it."""
     if DIETARY not in it.kinds and (row := index.by_meaning.nearest_faq(question)) is not None:
-        return Plan("faq", it, faq=row.entry, sentences=_sentences(row.entry.answer, index), asked=asked)
+        return _faq_plan(it, row.entry, index, asked)
     return Plan("off_topic", it, sentences=[T.OFF_TOPIC], asked=asked)
 
 
